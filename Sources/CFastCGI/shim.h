@@ -1,0 +1,3 @@
+#pragma once
+#include <fcgiapp.h>
+#include <fcgios.h>

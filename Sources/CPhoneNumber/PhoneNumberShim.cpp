@@ -1,0 +1,1 @@
+// C++ shim over libphonenumber: filled in by the Phone layer.
