@@ -1,0 +1,17 @@
+import Web
+
+/// A `Response` in the CGI response format both CGI and FastCGI use: a `Status:` line, headers,
+/// a blank line, the body.
+enum CGIResponseEncoder {
+    static func encode(_ response: Response, includeBody: Bool) -> [UInt8] {
+        var head = "Status: \(response.status) \(Response.reasonPhrase(for: response.status))\r\n"
+        for (name, value) in response.headers {
+            // A header value can never split the response: CR and LF are dropped.
+            head += name + ": " + value.filter { $0 != "\r" && $0 != "\n" } + "\r\n"
+        }
+        head += "\r\n"
+        var bytes = Array(head.utf8)
+        if includeBody { bytes += response.body }
+        return bytes
+    }
+}

@@ -1,0 +1,138 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+internal import CFastCGI
+import Web
+
+/// One worker process: accepts FastCGI connections on fd 0, one request at a time, like a
+/// php-fpm child.
+///
+/// Shutdown without signal handlers: SIGTERM and SIGINT stay blocked for the whole life of the
+/// worker and arrive on a `signalfd`. The worker `poll`s the listening socket and that descriptor
+/// together, so a request in flight always finishes (libfcgi's reads and writes do not survive
+/// `EINTR`) and an idle worker stops at once. The listening socket is non-blocking: when another
+/// worker wins the race for a connection, `FCGX_Accept_r` returns `-EAGAIN` and we poll again.
+public final class FastCGIWorker {
+    public struct Settings {
+        /// Bodies above this are not read further; the request is marked so the app answers 413.
+        public var maxBody: Int
+        /// Exit after this many requests so the supervisor starts a fresh worker (0: never).
+        public var maxRequests: Int
+
+        public init(maxBody: Int, maxRequests: Int) {
+            self.maxBody = maxBody
+            self.maxRequests = maxRequests
+        }
+    }
+
+    private let responder: Responder
+    private let settings: Settings
+    private let listenDescriptor: Int32 = 0
+
+    public init(responder: Responder, settings: Settings) {
+        self.responder = responder
+        self.settings = settings
+    }
+
+    /// True when fd 0 is a listening socket (spawned by us, spawn-fcgi or mod_fcgid), false for
+    /// plain CGI, where fd 0 is a pipe, a file or a terminal.
+    public static var isListeningSocketOnStandardInput: Bool {
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        return getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &value, &length) == 0 && value != 0
+    }
+
+    /// Serves until SIGTERM/SIGINT, the parent's death, or `maxRequests`. Returns the number of
+    /// requests served.
+    @discardableResult
+    public func run() throws -> Int {
+        let stopSignals = SignalSet([SIGTERM, SIGINT])
+        stopSignals.block()
+        signal(SIGPIPE, SIG_IGN)
+        // Die with the supervisor rather than linger as an orphan holding the socket.
+        _ = countersign_set_parent_death_signal(SIGTERM)
+        let stopDescriptor = try stopSignals.makeDescriptor()
+        defer { close(stopDescriptor) }
+
+        guard FCGX_Init() == 0 else { throw SystemError("FCGX_Init", code: EIO) }
+        let flags = fcntl(listenDescriptor, F_GETFL)
+        guard flags >= 0, fcntl(listenDescriptor, F_SETFL, flags | O_NONBLOCK) == 0 else { throw SystemError("fcntl O_NONBLOCK on fd 0") }
+
+        var request = FCGX_Request()
+        guard FCGX_InitRequest(&request, listenDescriptor, 0) == 0 else { throw SystemError("FCGX_InitRequest", code: EIO) }
+        defer { FCGX_Free(&request, 1) }
+
+        var served = 0
+        while settings.maxRequests == 0 || served < settings.maxRequests {
+            var descriptors = [
+                pollfd(fd: listenDescriptor, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: stopDescriptor, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&descriptors, 2, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("poll")
+            }
+            if descriptors[1].revents != 0 { break }
+            guard descriptors[0].revents & Int16(POLLIN) != 0 else { continue }
+
+            let accepted = FCGX_Accept_r(&request)
+            if accepted < 0 {
+                // -EAGAIN: another worker took the connection. Anything else is the peer's
+                // problem (reset, aborted), not a reason to stop serving.
+                continue
+            }
+            serve(&request)
+            FCGX_Finish_r(&request)
+            served += 1
+        }
+        return served
+    }
+
+    private func serve(_ request: inout FCGX_Request) {
+        let parameters = Self.parameters(request.envp)
+        let declaredLength = CGIEnvironment.contentLength(parameters)
+        let (body, tooLarge) = readBody(request.in, declaredLength: declaredLength)
+        let httpRequest = CGIEnvironment.request(parameters: parameters, body: body, bodyExceedsLimit: tooLarge)
+        let response = responder.respond(to: httpRequest)
+        let bytes = CGIResponseEncoder.encode(response, includeBody: httpRequest.method != "HEAD")
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                _ = FCGX_PutStr(chars.baseAddress, Int32(chars.count), request.out)
+            }
+        }
+    }
+
+    /// Reads the body until a short read, never more than `maxBody + 1` bytes (the one extra byte
+    /// tells "too large" apart from "exactly the limit"); `CONTENT_LENGTH` alone is not trusted.
+    private func readBody(_ stream: UnsafeMutablePointer<FCGX_Stream>?, declaredLength: Int?) -> ([UInt8], Bool) {
+        if declaredLength == 0 { return ([], false) }
+        if let declaredLength, declaredLength > settings.maxBody { return ([], true) }
+        let cap = settings.maxBody + 1
+        var body = [UInt8]()
+        var chunk = [CChar](repeating: 0, count: 16 * 1024)
+        while body.count < cap {
+            let wanted = min(chunk.count, cap - body.count)
+            let got = chunk.withUnsafeMutableBufferPointer { FCGX_GetStr($0.baseAddress, Int32(wanted), stream) }
+            if got <= 0 { break }
+            body += chunk[0..<Int(got)].map { UInt8(bitPattern: $0) }
+            if got < wanted { break }
+        }
+        if body.count > settings.maxBody { return ([], true) }
+        return (body, false)
+    }
+
+    /// Copies libfcgi's parameter array: its strings die at the next `FCGX_Finish_r`.
+    static func parameters(_ envp: FCGX_ParamArray?) -> [String: String] {
+        var result: [String: String] = [:]
+        guard var cursor = envp else { return result }
+        while let entry = cursor.pointee {
+            let pair = String(cString: entry)
+            if let equals = pair.firstIndex(of: "=") {
+                result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            }
+            cursor += 1
+        }
+        return result
+    }
+}
