@@ -1,0 +1,135 @@
+import FoundationEssentials
+import Transport
+import Web
+
+/// The request pipeline, in the order CONTRACT.md §3 fixes:
+/// route and method (404, 405 with Allow) → sign-in of `[auth]` routes (303 to Login) → body
+/// (413, 415, 400) → antiforgery and Origin on every POST (400) → the handler.
+/// Errors that carry a status choose their own answer; anything else is logged and becomes a
+/// plain 500 that shows nothing internal. A request can never take the worker down with it.
+final class Application: Responder {
+    let services: Services
+    private let router: Router<Route>
+
+    init(services: Services) {
+        self.services = services
+        router = Routes.table(mount: services.settings.server.mount)
+    }
+
+    func respond(to request: Request) -> Response {
+        var response: Response
+        do {
+            response = try handle(request)
+        } catch let error as HTTPError {
+            response = errorPage(error, request: request)
+        } catch {
+            Log.error("\(request.method) \(request.path): \(error)")
+            response = Self.internalError()
+        }
+        return response
+    }
+
+    private func handle(_ request: Request) throws -> Response {
+        let route: Route
+        switch router.match(method: request.method, path: request.path) {
+        case .found(let found): route = found
+        case .notFound: throw HTTPError(404, message: "There is no page at this address.")
+        case .methodNotAllowed(let allow):
+            throw HTTPError(405, message: "This page does not accept \(request.method) requests.", headers: [.init("Allow", allow.joined(separator: ", "))])
+        }
+
+        if route.isAuthCheck {
+            let context = RequestContext(request: request, services: services, form: Form())
+            return try route.handle(context)
+        }
+
+        let isPost = request.method == "POST"
+        // The sign-in check reads only cookies, so it comes before the body is looked at.
+        let preliminary = RequestContext(request: request, services: services, form: Form())
+        if case .signedIn(let returnTo) = route.access, preliminary.signIn == nil {
+            let target = returnTo.map { services.settings.server.mount + $0 } ?? request.path
+            let query = isPost || request.queryString.isEmpty ? "" : "?" + request.queryString
+            return .redirect(to: services.settings.server.mount + "/Login?ReturnUrl=" + FormEncoding.percentEncode(target + query))
+        }
+
+        let form: Form
+        if isPost {
+            if request.bodyExceedsLimit {
+                throw HTTPError(413, message: "The form was larger than this site accepts.")
+            }
+            form = try request.form()
+        } else {
+            do { form = try request.query() } catch { throw error.httpError }
+        }
+        do {
+            try form.rejectRepeats(of: form.fields.map(\.name), except: route.repeatableFields)
+        } catch {
+            throw error.httpError
+        }
+
+        let context = RequestContext(request: request, services: services, form: form)
+        if isPost {
+            let token = form.value("__RequestVerificationToken")
+            guard services.antiforgery.originAllowed(request, baseURL: services.settings.server.baseURL),
+                  services.antiforgery.validate(request, formToken: token, sessionBinding: context.signIn?.sessionIdHash ?? "") else {
+                throw HTTPError(400, message: "This form has expired or did not come from this site. Go back, reload the page and try again.")
+            }
+        }
+
+        var response = try route.handle(context)
+        finish(&response, context: context)
+        return response
+    }
+
+    /// Adds the cookies the handler asked for, the flash bookkeeping and the security headers.
+    private func finish(_ response: inout Response, context: RequestContext) {
+        for cookie in context.setCookies { response.headers.append((name: "Set-Cookie", value: cookie)) }
+        if !context.outgoingFlash.isEmpty {
+            response.headers.append((name: "Set-Cookie", value: services.flash.cookie(context.outgoingFlash)))
+        } else if !context.incomingFlash.isEmpty || context.request.cookie(services.flash.cookieName) != nil {
+            // Shown once: a page that displayed the messages (or ignored a bad cookie) clears it.
+            if response.status < 300 || response.status >= 400 {
+                response.headers.append((name: "Set-Cookie", value: services.flash.clearingCookie()))
+            }
+        }
+        if response.header("Content-Type")?.hasPrefix("text/html") == true {
+            SecurityHeaders.apply(to: &response, signedIn: true)
+        }
+        // Every answer is personal or carries a form token: no cache may keep it.
+        if response.header("Cache-Control") == nil {
+            response.headers.append((name: "Cache-Control", value: "no-store"))
+        }
+    }
+
+    private func errorPage(_ httpError: HTTPError, request: Request) -> Response {
+        let error = httpError
+        var values: [String: TemplateValue] = [
+            "status": .string(String(error.status)),
+            "reason": .string(Response.reasonPhrase(for: error.status)),
+            "message": .string(error.message),
+        ]
+        if let retry = error.headers.first(where: { $0.name == "Retry-After" })?.value {
+            values["retryAfter"] = .string(RetryAfter.describe(seconds: Int(retry) ?? 0))
+        }
+        var response: Response
+        do {
+            let context = RequestContext(request: request, services: services, form: Form())
+            response = try services.pages.page("error", title: Response.reasonPhrase(for: error.status), values, status: error.status, context: context)
+            finish(&response, context: context)
+        } catch let renderError {
+            Log.error("rendering the \(error.status) page failed: \(renderError)")
+            response = .text("\(error.status) \(Response.reasonPhrase(for: error.status))\n\(error.message)\n", status: error.status)
+        }
+        for header in error.headers { response.headers.append((name: header.name, value: header.value)) }
+        return response
+    }
+
+    /// The 500 page: fixed text, no template (the failure may be in the templates), nothing
+    /// internal.
+    static func internalError() -> Response {
+        var response = Response.html("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head><body><h1>Something went wrong</h1><p>The page could not be shown. Please try again in a moment.</p></body></html>", status: 500)
+        SecurityHeaders.apply(to: &response, signedIn: false)
+        response.headers.append((name: "Cache-Control", value: "no-store"))
+        return response
+    }
+}

@@ -1,0 +1,29 @@
+/// The catalogue of flash messages. The signed cookie carries only the key, so a message can
+/// never carry personal data and a forged cookie could not put words on the page anyway.
+enum FlashText: String, CaseIterable {
+    case confirmationSent = "confirmation-sent"
+    case confirmationNotSent = "confirmation-not-sent"
+    case passwordChanged = "password-changed"
+    case signedOut = "signed-out"
+    case signInRequired = "sign-in-required"
+    case codeSent = "code-sent"
+    case codeResent = "code-resent"
+    case nothingPending = "nothing-pending"
+    case verificationStartOver = "verification-start-over"
+
+    var text: String {
+        switch self {
+        case .confirmationSent: "If that address has an account waiting for confirmation, a new confirmation link is on its way. Check your inbox."
+        case .confirmationNotSent: "Your account was created, but the confirmation email could not be sent just now. Use “Resend the confirmation email” on the sign-in page in a few minutes."
+        case .passwordChanged: "Your password has been changed. You have been signed out everywhere else."
+        case .signedOut: "You have been signed out."
+        case .signInRequired: "Please sign in to continue."
+        case .codeSent: "A verification code has been sent to your phone number. Please enter it below."
+        case .codeResent: "A new verification code has been sent to your phone number."
+        case .nothingPending: "There is no verification waiting. Enter your phone number to get a code."
+        case .verificationStartOver: "Too many wrong codes. Please request a new code."
+        }
+    }
+
+    init?(key: String) { self.init(rawValue: key) }
+}

@@ -1,0 +1,63 @@
+import Config
+import Crypto
+import FoundationEssentials
+import Messaging
+import Storage
+import Timekeeping
+import Web
+
+/// Everything a worker builds once at start-up and hands to every request: settings, storage,
+/// providers, templates, keys. No globals: tests build their own with a manual clock.
+final class Services {
+    let settings: AppSettings
+    let clock: WallClock
+    let random: RandomSource
+    let storage: SQLiteStorage
+    let passwordHasher: PasswordHasher
+    let passwordPolicy: PasswordPolicy
+    let email: EmailSender
+    let templates: TemplateEngine
+    let pages: PageRenderer
+    let flash: Flash
+    let antiforgery: Antiforgery
+    let sessions: SignInSessions
+    let confirmationLinks: EmailConfirmationLinks
+
+    /// A hash of nothing in particular, verified against when an address is unknown so that
+    /// sign-in takes as long for unknown addresses as for known ones. Made once per worker.
+    private(set) lazy var dummyPasswordHash: String = (try? passwordHasher.hash("countersign timing equaliser")) ?? ""
+
+    /// Reads the whole config: every problem is collected in `config`, and `finish` throws them
+    /// all at once. Opening storage and templates happens only when the config is sound.
+    static func load(config: Config, shippedTemplates: String, clock: WallClock = SystemClock(), random: RandomSource = SecureRandom()) throws -> Services {
+        let settings = AppSettings(config: config, shippedTemplates: shippedTemplates)
+        let email = EmailProviders.make(config: config)
+        try config.finish(knownKeys: ConfigKeys.all)
+        guard let email else { throw ConfigErrors(problems: [ConfigProblem(file: config.file, line: nil, message: "no email provider")]) }
+        let templates: TemplateEngine
+        do {
+            templates = try TemplateEngine(directory: settings.templatesDirectory)
+        } catch {
+            throw ConfigErrors(problems: [ConfigProblem(file: error.file, line: error.line, message: error.message)])
+        }
+        let storage = try SQLiteStorage(path: settings.storagePath, clock: clock)
+        return Services(settings: settings, clock: clock, random: random, storage: storage, email: email, templates: templates)
+    }
+
+    init(settings: AppSettings, clock: WallClock, random: RandomSource, storage: SQLiteStorage, email: EmailSender, templates: TemplateEngine) {
+        self.settings = settings
+        self.clock = clock
+        self.random = random
+        self.storage = storage
+        self.email = email
+        self.templates = templates
+        passwordHasher = PasswordHasher(settings: settings.passwords.hashing, random: random)
+        passwordPolicy = PasswordPolicy(minLength: settings.passwords.minLength)
+        pages = PageRenderer(templates: templates)
+        let codec = SignedCookieCodec(secret: settings.cookies.secret, previousSecrets: settings.cookies.previousSecrets, clock: clock)
+        flash = Flash(codec: codec, secure: settings.cookies.secure)
+        antiforgery = Antiforgery(codec: codec, secret: settings.cookies.secret, previousSecrets: settings.cookies.previousSecrets, secure: settings.cookies.secure)
+        sessions = SignInSessions(store: storage.sessions, users: storage.users, random: random, settings: settings.session, cookies: settings.cookies)
+        confirmationLinks = EmailConfirmationLinks(cookies: settings.cookies, lifetime: settings.email.confirmLifetime)
+    }
+}

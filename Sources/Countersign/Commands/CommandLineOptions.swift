@@ -1,0 +1,58 @@
+/// `countersign [COMMAND] [--config FILE] [ARGUMENT…]`.
+struct CommandLineOptions {
+    enum Command: String {
+        case serve, migrate
+        case checkConfig = "check-config"
+        case sendTestSms = "send-test-sms"
+        case help
+    }
+
+    var command: Command?
+    var configPath: String?
+    var arguments: [String] = []
+
+    struct UsageError: Error { let message: String }
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
+        var options = CommandLineOptions()
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            if argument == "--config" || argument == "-c" {
+                guard let value = remaining.popFirst(), !value.isEmpty else { throw UsageError(message: "--config needs a file") }
+                options.configPath = value
+            } else if argument.hasPrefix("--config=") {
+                options.configPath = String(argument.dropFirst(9))
+            } else if argument == "--help" || argument == "-h" {
+                options.command = .help
+            } else if argument.hasPrefix("-") && argument.count > 1 && !argument.hasPrefix("+") {
+                throw UsageError(message: "unknown option \(argument)")
+            } else if options.command == nil && options.arguments.isEmpty {
+                guard let command = Command(rawValue: argument) else { throw UsageError(message: "unknown command \(argument)") }
+                options.command = command
+            } else {
+                options.arguments.append(argument)
+            }
+        }
+        return options
+    }
+
+    /// `--config`, else `COUNTERSIGN_CONFIG`, else the system location.
+    func resolvedConfigPath(environment: [String: String]) -> String {
+        configPath ?? environment["COUNTERSIGN_CONFIG"] ?? "/etc/countersign/countersign.conf"
+    }
+
+    static let usage = """
+    usage: countersign [COMMAND] [--config FILE]
+
+    commands:
+      serve                 bind server.listen and run server.workers worker processes (the default);
+                            with a listening socket already on fd 0 (spawn-fcgi, mod_fcgid) serve as
+                            one worker; as plain CGI answer the one request in the environment
+      migrate               create or upgrade the database schema
+      check-config          validate the config and every chosen provider without sending anything
+      send-test-sms NUMBER  send one test message through the configured SMS provider
+
+    The config file is --config FILE, else $COUNTERSIGN_CONFIG, else /etc/countersign/countersign.conf.
+    Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config.
+    """
+}

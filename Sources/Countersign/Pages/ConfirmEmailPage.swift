@@ -1,0 +1,52 @@
+import Storage
+import Web
+
+/// GET `/ConfirmEmail?UserId=&Token=`: the link from the confirmation email. Confirming twice is
+/// harmless; an invalid or expired link gets 400 and a form to send a new one.
+enum ConfirmEmailPage {
+    static func get(_ context: RequestContext) throws -> Response {
+        let services = context.services
+        guard let userId = context.field("UserId"), let token = context.field("Token"),
+              let user = try services.storage.users.user(id: userId) else {
+            return try failure(expired: false, context: context)
+        }
+        switch services.confirmationLinks.check(token, for: user, now: context.now) {
+        case .valid:
+            if !user.emailConfirmed {
+                try services.storage.users.markEmailConfirmed(userId: user.id)
+                try services.storage.events.append(SecurityEvent(time: context.now, kind: "email-confirmed", userId: user.id, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
+            }
+            return try services.pages.page("confirm-email", title: "Email confirmed", ["confirmed": true], context: context)
+        case .expired:
+            return try failure(expired: true, context: context)
+        case .invalid:
+            return try failure(expired: false, context: context)
+        }
+    }
+
+    private static func failure(expired: Bool, context: RequestContext) throws -> Response {
+        try context.services.pages.page("confirm-email", title: "Confirmation link not valid", ["expired": .bool(expired), "invalid": .bool(!expired)], status: 400, context: context)
+    }
+}
+
+/// POST `/ResendConfirmationEmail`: a new link at once, within the limits. The answer is the same
+/// whether or not the address has an account, so it cannot be used to find accounts.
+enum ResendConfirmationEmail {
+    static func post(_ context: RequestContext) throws -> Response {
+        let services = context.services
+        let email = context.field("Email")?.trimmingSpaces ?? ""
+        if EmailAddress.problem(with: email) == nil,
+           let user = try services.storage.users.user(normalizedEmail: EmailAddress.normalize(email)),
+           !user.emailConfirmed {
+            do {
+                if case .limited = try ConfirmationMailer(services: services).send(to: user, now: context.now) {
+                    Log.info("confirmation email for user \(user.id) not sent: hourly limit reached")
+                }
+            } catch {
+                Log.error("resending the confirmation email for user \(user.id) failed: \(error)")
+            }
+        }
+        context.flash(.info, .confirmationSent)
+        return context.redirect("/Login")
+    }
+}

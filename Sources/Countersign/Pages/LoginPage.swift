@@ -1,0 +1,65 @@
+import Storage
+import Web
+
+/// GET/POST `/Login`: sign in with address and password.
+enum LoginPage {
+    static let title = "Log in"
+    static let failureMessage = "Invalid login attempt."
+
+    static func get(_ context: RequestContext) throws -> Response {
+        try render(email: "", rememberMe: false, error: nil, unconfirmed: false, status: 200, context: context)
+    }
+
+    static func post(_ context: RequestContext) throws -> Response {
+        let email = context.field("Email")?.trimmingSpaces ?? ""
+        let password = context.field("Password") ?? ""
+        // A checkbox arrives as "true" plus its hidden "false"; any "true" means checked.
+        let rememberMe = context.form.values("RememberMe").contains { $0.lowercased() == "true" || $0.lowercased() == "on" }
+        if email.isEmpty || password.isEmpty {
+            return try render(email: email, rememberMe: rememberMe, error: failureMessage, unconfirmed: false, status: 422, context: context)
+        }
+        switch try PasswordSignIn(services: context.services).attempt(email: email, password: password, now: context.now) {
+        case .failed:
+            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "sign-in-failed", userId: nil, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
+            return try render(email: email, rememberMe: rememberMe, error: failureMessage, unconfirmed: false, status: 422, context: context)
+        case .emailNotConfirmed:
+            return try render(email: email, rememberMe: rememberMe, error: "You must confirm your email before you can log in.", unconfirmed: true, status: 422, context: context)
+        case .succeeded(let user):
+            if let previous = context.signIn { _ = try context.services.sessions.end(previous) }
+            let (signIn, cookie) = try context.services.sessions.start(for: user, persistent: rememberMe, now: context.now)
+            context.addCookie(cookie)
+            context.replaceSignIn(signIn)
+            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "signed-in", userId: user.id, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
+            return .redirect(to: returnURL(context) ?? context.services.settings.server.afterLogin)
+        }
+    }
+
+    static func returnURL(_ context: RequestContext) -> String? {
+        guard let value = context.field("ReturnUrl"), ReturnURL.isLocal(value) else { return nil }
+        return value
+    }
+
+    private static func render(email: String, rememberMe: Bool, error: String?, unconfirmed: Bool, status: Int, context: RequestContext) throws -> Response {
+        var values: [String: TemplateValue] = [
+            "email": .string(email),
+            "rememberMe": .bool(rememberMe),
+            "unconfirmed": .bool(unconfirmed),
+        ]
+        if let error { values["error"] = .string(error) }
+        if let returnUrl = returnURL(context) { values["returnUrl"] = .string(returnUrl) }
+        return try context.services.pages.page("login", title: title, values, status: status, context: context)
+    }
+}
+
+/// POST `/Logout`: ends the sign-in on the server, not just in the browser.
+enum Logout {
+    static func post(_ context: RequestContext) throws -> Response {
+        if let signIn = context.signIn {
+            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "signed-out", userId: signIn.user.id, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
+        }
+        context.addCookie(try context.services.sessions.end(context.signIn))
+        context.forgetSignIn()
+        context.flash(.info, .signedOut)
+        return context.redirect("/Login")
+    }
+}

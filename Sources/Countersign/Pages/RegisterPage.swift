@@ -1,0 +1,72 @@
+import Crypto
+import FoundationEssentials
+import Storage
+import Web
+
+/// GET/POST `/Register`: create an account with name, email, phone and password, then send the
+/// confirmation link.
+struct RegisterPage {
+    static let title = "Register"
+
+    static func get(_ context: RequestContext) throws -> Response {
+        try render(RegisterForm(), errors: [:], status: 200, context: context)
+    }
+
+    static func post(_ context: RequestContext) throws -> Response {
+        let services = context.services
+        try LookupLimit.consume(context)
+        let form = RegisterForm(context.form)
+        let (errors, validated) = form.validate(services: services)
+        guard let validated else { return try render(form, errors: errors, status: 422, context: context) }
+
+        let normalizedEmail = EmailAddress.normalize(form.email)
+        let taken = ["Email": "Email '\(form.email)' is already taken."]
+        if try services.storage.users.user(normalizedEmail: normalizedEmail) != nil {
+            return try render(form, errors: taken, status: 422, context: context)
+        }
+        let user = UserRecord(
+            id: UUID().uuidString.lowercased(),
+            userName: form.email, normalizedUserName: normalizedEmail,
+            email: form.email, normalizedEmail: normalizedEmail,
+            emailConfirmed: false,
+            passwordHash: try services.passwordHasher.hash(form.password),
+            securityStamp: SecurityStamp.generate(random: services.random),
+            concurrencyStamp: UUID().uuidString.lowercased(),
+            phoneNumber: validated.phone.e164, phoneNumberConfirmed: false,
+            twoFactorEnabled: false, lockoutEnd: nil, lockoutEnabled: true, accessFailedCount: 0,
+            firstName: form.firstName, lastName: form.lastName.isEmpty ? nil : form.lastName
+        )
+        do {
+            try services.storage.users.insert(user)
+        } catch StorageError.duplicateEmail {
+            // Another worker registered the same address a moment ago: the database's unique
+            // index decided, and this request gets the same answer as if it had come second.
+            return try render(form, errors: taken, status: 422, context: context)
+        }
+        try services.storage.events.append(SecurityEvent(time: context.now, kind: "registered", userId: user.id, ipAddress: context.clientAddress, phoneNumber: user.phoneNumber, detail: nil))
+        do {
+            _ = try ConfirmationMailer(services: services).send(to: user, now: context.now)
+        } catch {
+            Log.error("sending the confirmation email for user \(user.id) failed: \(error)")
+            context.flash(.error, .confirmationNotSent)
+        }
+        return context.redirect("/RegistrationSuccessful")
+    }
+
+    private static func render(_ form: RegisterForm, errors: [String: String], status: Int, context: RequestContext) throws -> Response {
+        try context.services.pages.page("register", title: title, form.templateValues(errors: errors), status: status, context: context)
+    }
+}
+
+/// `email.lookups_per_ip_per_hour`: registration attempts and address lookups per client
+/// address, so the "already taken" answers cannot be used to list who has an account.
+enum LookupLimit {
+    static func consume(_ context: RequestContext) throws {
+        if let retryAt = try context.services.storage.rateLimits.consume(
+            key: "lookup-ip:" + context.clientAddress,
+            limit: context.services.settings.email.lookupsPerIPPerHour, window: 3600, now: context.now
+        ) {
+            throw RetryAfter.error(retryAt: retryAt, now: context.now, what: "Too many attempts from your network.")
+        }
+    }
+}

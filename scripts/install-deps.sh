@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Countersign needs, only those missing, quietly. Idempotent:
+# a machine that has everything runs no apt at all.
+set -euo pipefail
+
+packages=(
+  libfcgi-dev libsqlite3-dev libssl-dev libargon2-dev libcurl4-openssl-dev
+  libphonenumber-dev libpwquality-dev cracklib-runtime
+  nginx-light python3 python3-pip
+)
+case "${1:-}" in
+  --test) packages+=(chromium chromium-driver sqlite3 curl) ;;
+  --bench) packages+=(wrk curl) ;;
+esac
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# nginx-light, nginx-core and nginx-full all provide a working nginx binary.
+if [[ " ${missing[*]} " == *" nginx-light "* ]] && command -v nginx >/dev/null; then
+  missing=("${missing[@]/nginx-light}")
+fi
+missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+
+if ((${#missing[@]})); then
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
+  python3 -c 'import pytest, requests' 2>/dev/null || python3 -m pip install -q pytest requests
+fi
+# nginx from Debian starts itself as a service on install; ours run on their own ports.
+exit 0
