@@ -15,5 +15,6 @@ public protocol StorageBackend: AnyObject {
     func pendingMigrations() throws -> [String]
 
     /// Runs `body` atomically: every store call inside it commits together or not at all.
+    @discardableResult
     func transaction<T>(_ body: () throws -> T) throws -> T
 }

@@ -149,6 +149,7 @@ public final class SQLiteConnection {
     ///
     /// It `throws` rather than `rethrows`: BEGIN and COMMIT can fail on their own (SQLITE_BUSY
     /// after the timeout, a full disk).
+    @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         if isInTransaction { return try savepoint(body) }
         try run("BEGIN IMMEDIATE")

@@ -43,6 +43,7 @@ public final class SQLiteStorage: StorageBackend {
         try migrator.pendingMigrations()
     }
 
+    @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try connection.transaction(body)
     }
