@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An outbox of one JSON object per line (CONTRACT §5), shared by the email and SMS `file`
+/// providers.
+///
+/// Several worker processes append to the same file at once. Each line is written by a single
+/// `write(2)` on a descriptor opened with `O_APPEND` for that one message: the kernel moves to the
+/// end of the file and writes the whole line under the inode lock, so lines never interleave and
+/// none is lost. The file is created `0600`: it holds one-time codes and confirmation links.
+struct JSONLinesFile {
+    let path: String
+
+    func append(_ fields: [(String, String?)]) throws(JSONLinesFileError) {
+        let line = Array((JSONString.object(fields) + "\n").utf8)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw JSONLinesFileError(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        while true {
+            let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written == line.count { return }
+            if written < 0 && errno == EINTR { continue }  // nothing was written; try again
+            if written < 0 { throw JSONLinesFileError(path: path, operation: "write", errno: errno) }
+            // A short write (disk full): the line is cut; say so rather than append the rest later.
+            throw JSONLinesFileError(path: path, operation: "write", message: "short write (\(written) of \(line.count) bytes)")
+        }
+    }
+}
+
+struct JSONLinesFileError: Error, Sendable, CustomStringConvertible {
+    let description: String
+
+    init(path: String, operation: String, errno code: Int32) {
+        description = "\(operation) \(path): \(String(cString: strerror(code)))"
+    }
+
+    init(path: String, operation: String, message: String) {
+        description = "\(operation) \(path): \(message)"
+    }
+}

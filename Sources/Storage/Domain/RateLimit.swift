@@ -1,0 +1,15 @@
+import FoundationEssentials
+
+/// At most `limit` events under `key` in any sliding `window` of seconds.
+public struct RateLimit: Sendable, Equatable {
+    /// What is counted, e.g. "sms:user:<id>" or "lookup:ip:203.0.113.9".
+    public var key: String
+    public var limit: Int
+    public var window: TimeInterval
+
+    public init(key: String, limit: Int, window: TimeInterval) {
+        self.key = key
+        self.limit = limit
+        self.window = window
+    }
+}

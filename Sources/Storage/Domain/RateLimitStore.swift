@@ -1,0 +1,25 @@
+import FoundationEssentials
+
+/// Sliding-window counters shared by every worker (send limits, email limits, lookup limits).
+///
+/// An event at time `t` counts for a check at `now` while `now - window < t <= now`, so it stops
+/// counting at exactly `t + window`. A limit of 0 refuses everything (retry at
+/// `Date.distantFuture`).
+public protocol RateLimitStore: AnyObject {
+    /// Atomically: if fewer than `limit` events were recorded under `key` in the window, records
+    /// one at `now` and returns nil; otherwise records nothing and returns when the next event
+    /// will be allowed: when the oldest counted event leaves the window (with more events than
+    /// the limit, after a limit was lowered, when enough of them have left it).
+    func consume(key: String, limit: Int, window: TimeInterval, now: Date) throws -> Date?
+
+    /// The same answer as `consume`, without recording anything.
+    func check(key: String, limit: Int, window: TimeInterval, now: Date) throws -> Date?
+
+    /// Atomically consumes under several limits: all or nothing. Returns nil when every limit
+    /// allowed it (one event is recorded per distinct key, so a cooldown and an hourly limit on
+    /// the same key count one send once), or the latest retry date among the refusing limits.
+    func consumeAll(_ limits: [RateLimit], now: Date) throws -> Date?
+
+    /// Forgets events before `before` (pass `now` minus the longest window in use).
+    func prune(before: Date) throws
+}

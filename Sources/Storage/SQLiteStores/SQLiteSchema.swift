@@ -1,0 +1,89 @@
+/// The schema of Countersign's own tables, as migrations. Shipped migrations are never edited:
+/// a change is a new migration appended at the end.
+///
+/// Dates: `AspNetUsers.LockoutEnd` is EF Core's DateTimeOffset text (see `DateTimeOffsetText`),
+/// so the table stays interchangeable with ASP.NET Core Identity. Every other date, in our own
+/// tables, is a REAL number of seconds since 1970-01-01 UTC (Unix time with a fraction), which
+/// compares and subtracts directly in SQL; `countersign_migrations.applied_at` is text for
+/// people reading it.
+enum SQLiteSchema {
+    static func register(on migrator: Migrator) {
+        migrator.register("0001_aspnet_users", sql: aspNetUsers)
+        migrator.register("0002_sessions", sql: sessions)
+        migrator.register("0003_rate_limit_events", sql: rateLimitEvents)
+        migrator.register("0004_security_events", sql: securityEvents)
+    }
+
+    /// ASP.NET Core Identity's table as EF Core creates it in SQLite (names, types,
+    /// nullability), plus FirstName and LastName. One difference: EF's EmailIndex is not unique
+    /// (ASP.NET checks in code, which two processes can race past); ours is.
+    static let aspNetUsers = """
+        CREATE TABLE "AspNetUsers" (
+            "Id" TEXT NOT NULL CONSTRAINT "PK_AspNetUsers" PRIMARY KEY,
+            "UserName" TEXT NULL,
+            "NormalizedUserName" TEXT NULL,
+            "Email" TEXT NULL,
+            "NormalizedEmail" TEXT NULL,
+            "EmailConfirmed" INTEGER NOT NULL,
+            "PasswordHash" TEXT NULL,
+            "SecurityStamp" TEXT NULL,
+            "ConcurrencyStamp" TEXT NULL,
+            "PhoneNumber" TEXT NULL,
+            "PhoneNumberConfirmed" INTEGER NOT NULL,
+            "TwoFactorEnabled" INTEGER NOT NULL,
+            "LockoutEnd" TEXT NULL,
+            "LockoutEnabled" INTEGER NOT NULL,
+            "AccessFailedCount" INTEGER NOT NULL,
+            "FirstName" TEXT NOT NULL,
+            "LastName" TEXT NULL
+        );
+        CREATE UNIQUE INDEX "EmailIndex" ON "AspNetUsers" ("NormalizedEmail");
+        CREATE UNIQUE INDEX "UserNameIndex" ON "AspNetUsers" ("NormalizedUserName");
+        """
+
+    /// Sign-ins, keyed by the SHA-256 of the cookie id. They go with their user.
+    static let sessions = """
+        CREATE TABLE countersign_sessions (
+            id_hash TEXT NOT NULL PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE,
+            security_stamp TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            last_seen_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            persistent INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX countersign_sessions_user_id ON countersign_sessions (user_id);
+        CREATE INDEX countersign_sessions_expires_at ON countersign_sessions (expires_at);
+        CREATE INDEX countersign_sessions_last_seen_at ON countersign_sessions (last_seen_at);
+        """
+
+    /// One row per counted event; a limit counts the rows of its key inside its window.
+    static let rateLimitEvents = """
+        CREATE TABLE countersign_rate_limit_events (
+            key TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX countersign_rate_limit_events_key_at ON countersign_rate_limit_events (key, at);
+        CREATE INDEX countersign_rate_limit_events_at ON countersign_rate_limit_events (at);
+        """
+
+    /// The audit trail. Triggers make it append-only for the application; an operator who must
+    /// purge it (retention, erasure requests) drops the trigger deliberately first. No foreign
+    /// key on user_id: events outlive users and may name ids that never existed.
+    static let securityEvents = """
+        CREATE TABLE countersign_security_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            time REAL NOT NULL,
+            kind TEXT NOT NULL,
+            user_id TEXT NULL,
+            ip_address TEXT NULL,
+            phone_number TEXT NULL,
+            detail TEXT NULL
+        );
+        CREATE INDEX countersign_security_events_user_id ON countersign_security_events (user_id, id);
+        CREATE TRIGGER countersign_security_events_no_update BEFORE UPDATE ON countersign_security_events
+        BEGIN SELECT RAISE(ABORT, 'countersign_security_events is append-only'); END;
+        CREATE TRIGGER countersign_security_events_no_delete BEFORE DELETE ON countersign_security_events
+        BEGIN SELECT RAISE(ABORT, 'countersign_security_events is append-only'); END;
+        """
+}

@@ -1,0 +1,79 @@
+import Crypto
+import Foundation
+import Storage
+import Synchronization
+import Timekeeping
+
+/// A fresh folder per test with a database file path in it, removed when the test ends.
+final class TemporaryDatabase {
+    let directory: URL
+    let path: String
+    let clock = ManualClock()
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("countersign-storage-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        path = directory.appendingPathComponent("test.db").path
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A storage on this file with the schema applied.
+    func migratedStorage() throws -> SQLiteStorage {
+        let storage = try SQLiteStorage(path: path, clock: clock, random: SecureRandom())
+        try storage.migrate()
+        return storage
+    }
+}
+
+/// The test epoch: 2026-11-26 12:00:00 UTC, a whole number of seconds so REAL round trips
+/// are exact.
+let epoch = Date(timeIntervalSince1970: 1_795_694_400)
+
+func makeUser(id: String = "3f2504e0-4f89-41d3-9a0c-0305e82c3301", email: String = "ada@example.com") -> UserRecord {
+    UserRecord(
+        id: id,
+        userName: email,
+        normalizedUserName: email.uppercased(),
+        email: email,
+        normalizedEmail: email.uppercased(),
+        passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g",
+        securityStamp: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+        concurrencyStamp: "9a1f0e3c-5b7d-4c2e-8f6a-0b1c2d3e4f50",
+        firstName: "Ada"
+    )
+}
+
+/// Runs `body` on `count` threads that start together (each after its own set-up), and returns
+/// their results in thread order. Tests only: library code has no threads.
+func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+    let results = Mutex<[Int: T]>([:])
+    let ready = DispatchSemaphore(value: 0)
+    let go = DispatchSemaphore(value: 0)
+    let finished = DispatchGroup()
+    for index in 0..<count {
+        finished.enter()
+        let thread = Thread {
+            ready.signal()
+            go.wait()
+            let result = body(index)
+            results.withLock { $0[index] = result }
+            finished.leave()
+        }
+        thread.start()
+    }
+    for _ in 0..<count { ready.wait() }
+    for _ in 0..<count { go.signal() }
+    finished.wait()
+    return results.withLock { dictionary in (0..<count).map { dictionary[$0]! } }
+}
+
+/// Bytes that are all `value`, for predictable GUIDs.
+final class RepeatingRandom: RandomSource {
+    let value: UInt8
+    init(_ value: UInt8) { self.value = value }
+    func bytes(_ count: Int) -> [UInt8] { [UInt8](repeating: value, count: count) }
+}
