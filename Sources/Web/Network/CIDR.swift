@@ -13,7 +13,8 @@ public struct CIDR: Sendable, Equatable, CustomStringConvertible {
         guard let address = IPAddress(String(parts[0])) else {
             throw CIDRError(text: text, message: "\"\(parts[0])\" is not an IPv4 or IPv6 address")
         }
-        let bits = address.bytes.count * 8
+        let writtenAsIPv6 = parts[0].contains(":")
+        let bits = writtenAsIPv6 ? 128 : 32
         var length = bits
         if parts.count == 2 {
             guard (1...3).contains(parts[1].utf8.count), parts[1].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
@@ -23,7 +24,7 @@ public struct CIDR: Sendable, Equatable, CustomStringConvertible {
             length = value
         }
         // `::ffff:10.0.0.0/104` is written in IPv6 but compared as IPv4.
-        if address.isIPv4 && parts[0].contains(":") {
+        if address.isIPv4 && writtenAsIPv6 {
             guard length >= 96 else {
                 throw CIDRError(text: text, message: "an IPv4-mapped range needs a prefix length of at least 96")
             }
