@@ -21,5 +21,9 @@ public struct ConfigProblem: Error, Sendable, Equatable, CustomStringConvertible
 public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
     public let problems: [ConfigProblem]
 
+    public init(problems: [ConfigProblem]) {
+        self.problems = problems
+    }
+
     public var description: String { problems.map(\.description).joined(separator: "\n") }
 }

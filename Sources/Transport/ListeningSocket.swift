@@ -48,15 +48,15 @@ public struct ListeningSocket {
         let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) } }
         let bindErrno = errno
         umask(previousMask)
-        guard bound == 0 else { close(fd); throw SystemError("bind \(path)", code: bindErrno) }
+        guard bound == 0 else { Glibc.close(fd); throw SystemError("bind \(path)", code: bindErrno) }
         if owner != nil || group != nil {
             // (uid_t)-1 / (gid_t)-1 tell chown to leave that id as it is.
             let uid = try owner.map(userID) ?? uid_t.max
             let gid = try group.map(groupID) ?? gid_t.max
-            guard chown(path, uid, gid) == 0 else { close(fd); throw SystemError("chown \(path)") }
+            guard chown(path, uid, gid) == 0 else { Glibc.close(fd); throw SystemError("chown \(path)") }
         }
-        guard chmod(path, mode) == 0 else { close(fd); throw SystemError("chmod \(path)") }
-        guard listen(fd, backlog) == 0 else { close(fd); throw SystemError("listen \(path)") }
+        guard chmod(path, mode) == 0 else { Glibc.close(fd); throw SystemError("chmod \(path)") }
+        guard listen(fd, backlog) == 0 else { Glibc.close(fd); throw SystemError("listen \(path)") }
         return ListeningSocket(descriptor: fd, address: address)
     }
 
@@ -76,10 +76,10 @@ public struct ListeningSocket {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         guard Glibc.bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
             let code = errno
-            close(fd)
+            Glibc.close(fd)
             throw SystemError("bind \(address)", code: code)
         }
-        guard listen(fd, backlog) == 0 else { close(fd); throw SystemError("listen \(address)") }
+        guard listen(fd, backlog) == 0 else { Glibc.close(fd); throw SystemError("listen \(address)") }
         return ListeningSocket(descriptor: fd, address: address)
     }
 

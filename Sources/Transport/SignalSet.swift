@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+internal import CFastCGI
 
 /// A set of signals that are blocked and read synchronously (`signalfd`/`sigtimedwait`) instead of
 /// being handled asynchronously: no handler code, no shared flags, nothing to race.

@@ -77,7 +77,7 @@ final class SignInSessions {
             persistent: persistent
         )
         try store.insert(session)
-        let cookie = SetCookie(
+        let cookie = try SetCookie(
             name: cookieName, value: id, path: "/", maxAge: persistent ? Int(settings.lifetime) : nil,
             httpOnly: true, secure: secure, sameSite: .lax
         )
@@ -87,7 +87,7 @@ final class SignInSessions {
     /// Ends this sign-in on the server and returns the header that deletes the cookie.
     func end(_ signIn: SignIn?) throws -> String {
         if let signIn { try store.delete(idHash: signIn.sessionIdHash) }
-        return SetCookie.deletion(name: cookieName, secure: secure).headerValue
+        return try SetCookie.deletion(name: cookieName, secure: secure).headerValue
     }
 
     /// Ends every sign-in of a user (after a password change or a verified phone number).

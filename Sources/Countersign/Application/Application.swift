@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Messaging
 import Transport
 import Web
 
@@ -70,7 +71,7 @@ final class Application: Responder {
         let context = RequestContext(request: request, services: services, form: form)
         if isPost {
             let token = form.value("__RequestVerificationToken")
-            guard services.antiforgery.originAllowed(request, baseURL: services.settings.server.baseURL),
+            guard Antiforgery.originAllowed(request, baseURL: services.settings.server.baseURL),
                   services.antiforgery.validate(request, formToken: token, sessionBinding: context.signIn?.sessionIdHash ?? "") else {
                 throw HTTPError(400, message: "This form has expired or did not come from this site. Go back, reload the page and try again.")
             }
@@ -93,7 +94,7 @@ final class Application: Responder {
             }
         }
         if response.header("Content-Type")?.hasPrefix("text/html") == true {
-            SecurityHeaders.apply(to: &response, signedIn: true)
+            SecurityHeaders.apply(to: &response)
         }
         // Every answer is personal or carries a form token: no cache may keep it.
         if response.header("Cache-Control") == nil {
@@ -128,7 +129,7 @@ final class Application: Responder {
     /// internal.
     static func internalError() -> Response {
         var response = Response.html("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head><body><h1>Something went wrong</h1><p>The page could not be shown. Please try again in a moment.</p></body></html>", status: 500)
-        SecurityHeaders.apply(to: &response, signedIn: false)
+        SecurityHeaders.apply(to: &response)
         response.headers.append((name: "Cache-Control", value: "no-store"))
         return response
     }

@@ -40,7 +40,7 @@ final class Services {
         } catch {
             throw ConfigErrors(problems: [ConfigProblem(file: error.file, line: error.line, message: error.message)])
         }
-        let storage = try SQLiteStorage(path: settings.storagePath, clock: clock)
+        let storage = try SQLiteStorage(path: settings.storagePath, clock: clock, random: random)
         return Services(settings: settings, clock: clock, random: random, storage: storage, email: email, templates: templates)
     }
 
@@ -56,7 +56,7 @@ final class Services {
         pages = PageRenderer(templates: templates)
         let codec = SignedCookieCodec(secret: settings.cookies.secret, previousSecrets: settings.cookies.previousSecrets, clock: clock)
         flash = Flash(codec: codec, secure: settings.cookies.secure)
-        antiforgery = Antiforgery(codec: codec, secret: settings.cookies.secret, previousSecrets: settings.cookies.previousSecrets, secure: settings.cookies.secure)
+        antiforgery = Antiforgery(codec: codec, random: random, secure: settings.cookies.secure)
         sessions = SignInSessions(store: storage.sessions, users: storage.users, random: random, settings: settings.session, cookies: settings.cookies)
         confirmationLinks = EmailConfirmationLinks(cookies: settings.cookies, lifetime: settings.email.confirmLifetime)
     }

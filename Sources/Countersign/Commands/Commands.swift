@@ -2,6 +2,8 @@ import Config
 import FoundationEssentials
 import Storage
 import Transport
+import Web
+import Messaging
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -60,7 +60,7 @@ public enum CountersignCommand {
     }
 
     static func printError(_ text: String) {
-        fputs(text.hasSuffix("\n") ? text : text + "\n", stderr)
+        Standard.error(text.hasSuffix("\n") ? text : text + "\n")
     }
 
     private static func absolute(_ path: String) -> String {

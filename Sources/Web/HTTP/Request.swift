@@ -11,6 +11,9 @@ public struct Request: Sendable {
     public var body: [UInt8]
     /// The peer as the transport saw it (`REMOTE_ADDR`); see `ClientAddress` for proxies.
     public var remoteAddress: String
+    /// Set by the transport when the body was larger than `server.max_body` and was not read;
+    /// the app answers 413 once the route and sign-in checks have passed (CONTRACT.md §3 order).
+    public var bodyExceedsLimit = false
 
     public init(
         method: String,
