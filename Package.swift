@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"], path: "Tests/StorageTests"),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Config", "Timekeeping"], path: "Tests/MessagingTests"),
         .testTarget(name: "PhoneTests", dependencies: ["Phone"], path: "Tests/PhoneTests"),
-        .testTarget(name: "WebTests", dependencies: ["Web"], path: "Tests/WebTests"),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Crypto", "Timekeeping"], path: "Tests/WebTests"),
         .testTarget(name: "CountersignTests", dependencies: ["Countersign"], path: "Tests/CountersignTests"),
     ],
     cxxLanguageStandard: .cxx17
