@@ -133,16 +133,21 @@ struct RateLimitStoreTests {
     @Test func workersRacingForTheLastEventsGetExactlyTheLimit() throws {
         let path = db.path
         let now = at(0)
-        let answers = onThreads(12) { _ -> String in
+        // 8 workers × 80 attempts against a limit of 250: without an atomic check-and-record,
+        // some attempts read the same count and more than 250 get through.
+        let answers = onThreads(8) { _ -> [String] in
             do {
                 let storage = try SQLiteStorage(path: path, clock: ManualClock(), random: SecureRandom())
-                let retry = try storage.rateLimits.consumeAll([RateLimit(key: "daily", limit: 5, window: 86_400)], now: now)
-                return retry == nil ? "allowed" : "refused"
+                return try (0..<80).map { _ in
+                    let retry = try storage.rateLimits.consumeAll([RateLimit(key: "daily", limit: 250, window: 86_400)], now: now)
+                    return retry == nil ? "allowed" : "refused"
+                }
             } catch {
-                return "\(error)"
+                return ["\(error)"]
             }
-        }
-        #expect(answers.filter { $0 == "allowed" }.count == 5)
-        #expect(answers.filter { $0 == "refused" }.count == 7)
+        }.flatMap { $0 }
+        #expect(answers.filter { $0 == "allowed" }.count == 250)
+        #expect(answers.filter { $0 == "refused" }.count == 390)
+        #expect(try eventCount() == 250)
     }
 }
