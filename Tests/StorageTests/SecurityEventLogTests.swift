@@ -1,0 +1,50 @@
+import Foundation
+import Storage
+import Testing
+
+@Suite("SQLiteSecurityEventLog")
+struct SecurityEventLogTests {
+    let db: TemporaryDatabase
+    let storage: SQLiteStorage
+    var log: any SecurityEventLog { storage.events }
+
+    init() throws {
+        db = try TemporaryDatabase()
+        storage = try db.migratedStorage()
+    }
+
+    @Test func eventsAreListedNewestFirstForOneUserOrAll() throws {
+        let events = [
+            SecurityEvent(time: epoch, kind: "sign-in.failed", userId: "u1", ipAddress: "203.0.113.9"),
+            SecurityEvent(time: epoch.addingTimeInterval(1), kind: "phone.code-sent", userId: "u2", ipAddress: "2001:db8::1",
+                          phoneNumber: "+12015550123", detail: "provider=log"),
+            SecurityEvent(time: epoch.addingTimeInterval(2.5), kind: "sign-in.locked", userId: "u1"),
+            SecurityEvent(time: epoch.addingTimeInterval(3), kind: "sms.daily-limit"),
+        ]
+        for event in events { try log.append(event) }
+        #expect(try log.events(userId: nil, limit: 10) == events.reversed())
+        #expect(try log.events(userId: nil, limit: 2) == [events[3], events[2]])
+        #expect(try log.events(userId: "u1", limit: 10) == [events[2], events[0]])
+        #expect(try log.events(userId: "u1", limit: 1) == [events[2]])
+        #expect(try log.events(userId: "nobody", limit: 10) == [])
+        #expect(try log.events(userId: nil, limit: 0) == [])
+    }
+
+    @Test func valuesAreStoredVerbatim() throws {
+        let event = SecurityEvent(time: epoch, kind: "x'); DROP TABLE countersign_security_events;--",
+                                  userId: "%", ipAddress: "_", phoneNumber: "\\", detail: "line\nbreak \u{0} \"quoted\" ✓")
+        try log.append(event)
+        #expect(try log.events(userId: "%", limit: 1) == [event])
+        #expect(try log.events(userId: "u%", limit: 1) == [])
+    }
+
+    @Test func theTableIsAppendOnly() throws {
+        try log.append(SecurityEvent(time: epoch, kind: "sign-in"))
+        for sql in ["UPDATE countersign_security_events SET kind = 'other'", "DELETE FROM countersign_security_events"] {
+            let error = try #require(throws: SQLiteError.self) { try storage.connection.run(sql) }
+            #expect(error.code == .constraintTrigger)
+            #expect(error.message == "countersign_security_events is append-only")
+        }
+        #expect(try log.events(userId: nil, limit: 5).map(\.kind) == ["sign-in"])
+    }
+}
