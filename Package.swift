@@ -51,7 +51,8 @@ let package = Package(
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Config", "Timekeeping"], path: "Tests/MessagingTests"),
         .testTarget(name: "PhoneTests", dependencies: ["Phone"], path: "Tests/PhoneTests"),
         .testTarget(name: "WebTests", dependencies: ["Web", "Crypto", "Timekeeping"], path: "Tests/WebTests"),
-        .testTarget(name: "CountersignTests", dependencies: ["Countersign"], path: "Tests/CountersignTests"),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "Web"], path: "Tests/TransportTests"),
+        .testTarget(name: "CountersignTests", dependencies: ["Countersign", "Config", "Storage", "Web", "Timekeeping", "Crypto"], path: "Tests/CountersignTests"),
     ],
     cxxLanguageStandard: .cxx17
 )
