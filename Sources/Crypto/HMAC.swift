@@ -2,7 +2,8 @@ internal import COpenSSL
 
 /// Keyed message authentication through OpenSSL's one-shot `HMAC()`.
 public enum HMAC {
-    public enum Algorithm: Sendable {
+    /// The hash inside the MAC (also the PRF of PBKDF2 and the hash of HOTP/TOTP).
+    public enum Algorithm: Sendable, CaseIterable {
         case sha1, sha256, sha512
 
         var outputSize: Int {
@@ -33,11 +34,15 @@ public enum HMAC {
                 }
             }
         }
-        precondition(result != nil && Int(length) == algorithm.outputSize, "OpenSSL HMAC failed")
+        precondition(result != nil && Int(length) == algorithm.outputSize, "OpenSSL HMAC failed: \(OpenSSLError.lastMessage())")
         return out
     }
 
     public static func sha256(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
         authenticate(message, key: key, using: .sha256)
+    }
+
+    public static func sha512(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
+        authenticate(message, key: key, using: .sha512)
     }
 }
