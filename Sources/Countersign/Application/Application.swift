@@ -45,32 +45,30 @@ final class Application: Responder {
         }
 
         let isPost = request.method == "POST"
+        let context = RequestContext(request: request, services: services, form: Form())
         // The sign-in check reads only cookies, so it comes before the body is looked at.
-        let preliminary = RequestContext(request: request, services: services, form: Form())
-        if case .signedIn(let returnTo) = route.access, preliminary.signIn == nil {
+        if case .signedIn(let returnTo) = route.access, context.signIn == nil {
             let target = returnTo.map { services.settings.server.mount + $0 } ?? request.path
             let query = isPost || request.queryString.isEmpty ? "" : "?" + request.queryString
             return .redirect(to: services.settings.server.mount + "/Login?ReturnUrl=" + FormEncoding.percentEncode(target + query))
         }
 
-        let form: Form
         if isPost {
             if request.bodyExceedsLimit {
                 throw HTTPError(413, message: "The form was larger than this site accepts.")
             }
-            form = try request.form()
+            context.form = try request.form()
         } else {
-            do { form = try request.query() } catch { throw error.httpError }
+            do { context.form = try request.query() } catch { throw error.httpError }
         }
         do {
-            try form.rejectRepeats(of: form.fields.map(\.name), except: route.repeatableFields)
+            try context.form.rejectRepeats(of: context.form.fields.map(\.name), except: route.repeatableFields)
         } catch {
             throw error.httpError
         }
 
-        let context = RequestContext(request: request, services: services, form: form)
         if isPost {
-            let token = form.value("__RequestVerificationToken")
+            let token = context.form.value("__RequestVerificationToken")
             guard Antiforgery.originAllowed(request, baseURL: services.settings.server.baseURL),
                   services.antiforgery.validate(request, formToken: token, sessionBinding: context.signIn?.sessionIdHash ?? "") else {
                 throw HTTPError(400, message: "This form has expired or did not come from this site. Go back, reload the page and try again.")

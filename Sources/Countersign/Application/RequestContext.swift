@@ -12,8 +12,9 @@ final class RequestContext {
     let clientAddress: String
     /// Fixed for the whole request, so every check in it agrees on "now".
     let now: Date
-    /// The POST body's form, or the query string's for other methods.
-    let form: Form
+    /// The POST body's form, or the query string's for other methods; set by the pipeline once
+    /// the route and sign-in checks have passed.
+    var form: Form
     /// Flash messages that arrived with this request (shown by the page it renders).
     let incomingFlash: [FlashMessage]
     private(set) var outgoingFlash: [FlashMessage] = []

@@ -14,6 +14,9 @@ enum Commands {
         let config = Config(path: configPath, environment: environment)
         let services = try Services.load(config: config, shippedTemplates: ShippedFiles.templatesDirectory)
         for warning in config.warnings { CountersignCommand.printError(warning.description) }
+        if let reason = services.passwordPolicy.dictionaryUnavailableReason {
+            Log.error("password dictionary check disabled: \(reason) (install cracklib-runtime)")
+        }
         return services
     }
 
