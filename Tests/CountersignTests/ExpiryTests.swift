@@ -120,6 +120,17 @@ import Web
         #expect(try app.logIn().status == 303)
     }
 
+    @Test func afterALockoutTheCountStartsAgain() throws {
+        let app = try TestApp(extra: "[lockout]\nmax_failures = 3\nduration = 5m")
+        let link = try app.register()
+        #expect(app.get(link.path, query: link.query).status == 200)
+        for _ in 0..<3 { #expect(try app.logIn(password: "wrong-password-123").status == 422) }
+        app.clock.advance(by: 5 * 60 + 1)
+        // One more mistake after the lockout is one failure, not a new lockout.
+        #expect(try app.logIn(password: "wrong-password-123").status == 422)
+        #expect(try app.logIn().status == 303)
+    }
+
     @Test func aRightPasswordResetsTheFailureCount() throws {
         let app = try TestApp(extra: "[lockout]\nmax_failures = 3")
         let link = try app.register()

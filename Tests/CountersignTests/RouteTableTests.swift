@@ -135,6 +135,21 @@ import Web
         #expect(app.get("/Account/ChangePassword").status == 200)
     }
 
+    @Test func followingTheRedirectsLikeABrowserEndsOnThePageAskedFor() throws {
+        let app = try TestApp()
+        let link = try app.register()
+        #expect(app.get(link.path, query: link.query).status == 200)
+        let redirect = app.get("/Account/ChangePassword")
+        let location = try #require(redirect.header("Location"))
+        let parts = location.split(separator: "?", maxSplits: 1).map(String.init)
+        let loginPage = app.get(parts[0], query: parts[1])
+        #expect(loginPage.status == 200)
+        #expect(loginPage.text.contains("<input type=\"hidden\" name=\"ReturnUrl\" value=\"/Account/ChangePassword\">"))
+        let token = try #require(TestApp.antiforgeryToken(in: loginPage))
+        let response = try app.post("/Account/Login", [("Email", "ada@example.com"), ("Password", TestApp.password), ("ReturnUrl", "/Account/ChangePassword")], token: .given(token))
+        #expect(response.header("Location") == "/Account/ChangePassword")
+    }
+
     @Test(arguments: ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "Account/Manage"])
     func signInIgnoresAForeignReturnURL(_ target: String) throws {
         let app = try TestApp()
