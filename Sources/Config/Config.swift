@@ -49,9 +49,10 @@ public final class Config {
                 }
                 let path = resolvePath(entry.value)
                 do {
-                    var value = try Config.readTextFile(path)
-                    if value.hasSuffix("\n") { value.removeLast() }
-                    if value.hasSuffix("\r") { value.removeLast() }
+                    var scalars = try Config.readTextFile(path).unicodeScalars[...]
+                    if scalars.last == "\n" { scalars = scalars.dropLast() }
+                    if scalars.last == "\r" { scalars = scalars.dropLast() }
+                    let value = String(String.UnicodeScalarView(scalars))
                     entries[name] = IniEntry(section: entry.section, key: key, value: value, line: entry.line)
                 } catch {
                     problem(entry.line, "\(entry.name): cannot read \(path): \(error)")

@@ -20,12 +20,15 @@ public enum IniParser {
         var section: String?
         var seen: [String: Int] = [:]
 
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split on the scalar, not the Character: in Swift "\r\n" is one Character, so a file
+        // edited on Windows would otherwise be one long line.
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+        for (index, rawLine) in lines.enumerated() {
             let lineNumber = index + 1
             func problem(_ message: String) {
                 problems.append(ConfigProblem(file: file, line: lineNumber, message: message))
             }
-            let line = trimmed(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine)
+            let line = trimmed(rawLine.unicodeScalars.last == "\r" ? Substring(String(String.UnicodeScalarView(rawLine.unicodeScalars.dropLast()))) : Substring(rawLine))
             if line.isEmpty || line.hasPrefix(";") || line.hasPrefix("#") { continue }
 
             if line.hasPrefix("[") {

@@ -6,8 +6,10 @@ enum CGIResponseEncoder {
     static func encode(_ response: Response, includeBody: Bool) -> [UInt8] {
         var head = "Status: \(response.status) \(Response.reasonPhrase(for: response.status))\r\n"
         for (name, value) in response.headers {
-            // A header value can never split the response: CR and LF are dropped.
-            head += name + ": " + value.filter { $0 != "\r" && $0 != "\n" } + "\r\n"
+            // A header value can never split the response: CR and LF scalars are dropped (scalars,
+            // not Characters: "\r\n" is a single Character equal to neither).
+            let safe = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }))
+            head += name + ": " + safe + "\r\n"
         }
         head += "\r\n"
         var bytes = Array(head.utf8)

@@ -34,7 +34,13 @@ public struct ListeningSocket {
         }
         let length = socklen_t(MemoryLayout<sockaddr_un>.size)
 
-        if access(path, F_OK) == 0 {
+        var existing = stat()
+        if lstat(path, &existing) == 0 {
+            // Only a socket file may be replaced, and only a stale one: never delete a regular
+            // file that happens to sit at a mistyped path, never steal a live server's socket.
+            guard existing.st_mode & S_IFMT == S_IFSOCK else {
+                throw SystemError("\(path) exists and is not a socket", code: EEXIST)
+            }
             if isAnswering(&addr, length: length) {
                 throw SystemError("\(path) is in use by a running server", code: EADDRINUSE)
             }

@@ -140,13 +140,11 @@ import Testing
     @Test func crlfLineEndingsReadLikeLF() {
         let text = "; written on Windows\r\n[server]\r\nbase_url = https://example.com\r\nworkers = 4\r\n\r\n[cookies]\r\nsecure = false\r\n"
         let config = makeConfig(text)
-        withKnownIssue("BUG: IniParser splits on Character \"\\n\"; in Swift \"\\r\\n\" is one Character, so a CRLF file is one line — here a comment, so every setting is silently ignored") {
-            #expect(config.problems.isEmpty)
-            #expect(config.string("server.base_url", default: nil) == "https://example.com")
-            #expect(config.int("server.workers", default: 2, range: 1...512) == 4)
-            #expect(config.line(of: "server.workers") == 4)
-            #expect(config.bool("cookies.secure", default: true) == false)
-        }
+        #expect(config.problems.isEmpty)
+        #expect(config.string("server.base_url", default: nil) == "https://example.com")
+        #expect(config.int("server.workers", default: 2, range: 1...512) == 4)
+        #expect(config.line(of: "server.workers") == 4)
+        #expect(config.bool("cookies.secure", default: true) == false)
     }
 
     @Test func aCarriageReturnEndingTheLastLineIsNotPartOfTheValue() {

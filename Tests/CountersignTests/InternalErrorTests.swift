@@ -68,8 +68,6 @@ import Web
     @Test func startUpRefusesATemplatesFolderMissingAPage() throws {
         let folder = try Self.templatesMissingAPage()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        withKnownIssue("GAP: TemplateEngine(directory:) loads whatever files exist; a templates.dir without a page template passes start-up and check-config, and that page is a 500 at request time") {
-            #expect(throws: (any Error).self) { _ = try TestApp(templates: folder) }
-        }
+        #expect(throws: (any Error).self) { _ = try TestApp(templates: folder) }
     }
 }

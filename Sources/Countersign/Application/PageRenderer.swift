@@ -5,6 +5,26 @@ import Web
 struct PageRenderer {
     let templates: TemplateEngine
 
+    /// Every template the app renders. A `templates.dir` missing one is refused at start-up
+    /// (and by `check-config`), not discovered as a 500 on the first visit of that page.
+    static let requiredHTML = [
+        "layout", "error", "register", "registration-successful", "confirm-email", "login", "manage",
+        "change-password", "confirm-phone-number", "verify-phone-number", "phone-verification-successful",
+        "email-confirm",
+    ]
+    static let requiredText = ["email-confirm"]
+
+    /// Loads the templates folder and checks that nothing the app needs is missing.
+    static func loadTemplates(directory: String) throws(TemplateError) -> TemplateEngine {
+        let engine = try TemplateEngine(directory: directory)
+        let missing = requiredHTML.filter { !engine.names.contains($0) }.map { $0 + ".html" }
+            + requiredText.filter { !engine.textNames.contains($0) }.map { $0 + ".txt" }
+        if !missing.isEmpty {
+            throw TemplateError(file: directory, line: nil, message: "templates missing: \(missing.joined(separator: ", "))")
+        }
+        return engine
+    }
+
     func page(_ name: String, title: String, _ values: [String: TemplateValue] = [:], status: Int = 200, context: RequestContext) throws -> Response {
         var common = commonValues(context: context)
         common["title"] = .string(title)

@@ -36,7 +36,7 @@ final class Services {
         guard let email else { throw ConfigErrors(problems: [ConfigProblem(file: config.file, line: nil, message: "no email provider")]) }
         let templates: TemplateEngine
         do {
-            templates = try TemplateEngine(directory: settings.templatesDirectory)
+            templates = try PageRenderer.loadTemplates(directory: settings.templatesDirectory)
         } catch {
             throw ConfigErrors(problems: [ConfigProblem(file: error.file, line: error.line, message: error.message)])
         }

@@ -40,7 +40,7 @@ enum Commands {
         }
         if problems.isEmpty {
             do {
-                _ = try TemplateEngine(directory: settings.templatesDirectory)
+                _ = try PageRenderer.loadTemplates(directory: settings.templatesDirectory)
             } catch {
                 problems.append(ConfigProblem(file: error.file, line: error.line, message: error.message))
             }
