@@ -1,11 +1,12 @@
 import Config
 
-/// The base URL of a provider's HTTP API (`twilio.api_base`, `vonage.api_base`).
+/// The base URL of a provider's HTTP API (`twilio.api_base`, `vonage.api_base`, and the phone
+/// layer's `twilio.verify_api_base`).
 ///
 /// It must be `https://`, because the API credentials travel with every request; plain `http://`
 /// is accepted only for a loopback host (a local test double or a relay on the same machine).
-enum ApiBaseURL {
-    static func read(_ key: String, from config: Config, default defaultValue: String) -> String {
+public enum ApiBaseURL {
+    public static func read(_ key: String, from config: Config, default defaultValue: String) -> String {
         var value = config.string(key, default: defaultValue)
         while value.hasSuffix("/") { value.removeLast() }
         if value.hasPrefix("https://") && value.count > "https://".count { return value }

@@ -20,6 +20,13 @@ public protocol RateLimitStore: AnyObject {
     /// the same key count one send once), or the latest retry date among the refusing limits.
     func consumeAll(_ limits: [RateLimit], now: Date) throws -> Date?
 
+    /// Takes back what a successful `consumeAll(limits, now: at)` recorded: one event at exactly
+    /// `at` under each distinct key. For an action that is counted first (so two workers cannot
+    /// both take the last allowed event) and then fails (an SMS provider refuses the message), so
+    /// that the failure does not use up anyone's allowance. Events under one key at one instant
+    /// are indistinguishable, so taking back any one of them is taking back our own.
+    func release(_ limits: [RateLimit], at: Date) throws
+
     /// Forgets events before `before` (pass `now` minus the longest window in use).
     func prune(before: Date) throws
 }

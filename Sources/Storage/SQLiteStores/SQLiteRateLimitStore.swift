@@ -37,6 +37,17 @@ public final class SQLiteRateLimitStore: RateLimitStore {
         }
     }
 
+    public func release(_ limits: [RateLimit], at date: Date) throws {
+        try connection.transaction {
+            for key in Set(limits.map(\.key)) {
+                try connection.run("""
+                    DELETE FROM countersign_rate_limit_events WHERE rowid =
+                        (SELECT rowid FROM countersign_rate_limit_events WHERE key = ? AND at = ? LIMIT 1)
+                    """, [key, date.timeIntervalSince1970])
+            }
+        }
+    }
+
     public func prune(before date: Date) throws {
         try connection.run("DELETE FROM countersign_rate_limit_events WHERE at < ?", [date.timeIntervalSince1970])
     }
