@@ -2,6 +2,7 @@ import Config
 import Crypto
 import FoundationEssentials
 import Messaging
+import Phone
 import Storage
 import Timekeeping
 import Web
@@ -22,6 +23,9 @@ final class Services {
     let antiforgery: Antiforgery
     let sessions: SignInSessions
     let confirmationLinks: EmailConfirmationLinks
+    let sms: SmsSender
+    let phoneSettings: PhoneVerificationSettings
+    let phoneVerifier: PhoneVerifier
 
     /// A hash of nothing in particular, verified against when an address is unknown so that
     /// sign-in takes as long for unknown addresses as for known ones. Made once per worker.
@@ -31,9 +35,13 @@ final class Services {
     /// all at once. Opening storage and templates happens only when the config is sound.
     static func load(config: Config, shippedTemplates: String, clock: WallClock = SystemClock(), random: RandomSource = SecureRandom()) throws -> Services {
         let settings = AppSettings(config: config, shippedTemplates: shippedTemplates)
-        let email = EmailProviders.make(config: config)
+        let email = EmailProviders.make(config: config, clock: clock)
+        let phone = PhoneProviders(config: config, settings: settings, clock: clock, random: random)
         try config.finish(knownKeys: ConfigKeys.all)
-        guard let email else { throw ConfigErrors(problems: [ConfigProblem(file: config.file, line: nil, message: "no email provider")]) }
+        // The registries have recorded a problem whenever they return nil, so `finish` threw.
+        guard let email, let sms = phone.sms, let issuer = phone.issuer else {
+            throw ConfigErrors(problems: [ConfigProblem(file: config.file, line: nil, message: "a provider could not be set up")])
+        }
         let templates: TemplateEngine
         do {
             templates = try PageRenderer.loadTemplates(directory: settings.templatesDirectory)
@@ -41,10 +49,13 @@ final class Services {
             throw ConfigErrors(problems: [ConfigProblem(file: error.file, line: error.line, message: error.message)])
         }
         let storage = try SQLiteStorage(path: settings.storagePath, clock: clock, random: random)
-        return Services(settings: settings, clock: clock, random: random, storage: storage, email: email, templates: templates)
+        SQLiteVerificationStore.registerMigrations(on: storage.migrator)
+        return Services(settings: settings, clock: clock, random: random, storage: storage, email: email, templates: templates,
+                        sms: sms, phoneSettings: phone.settings, issuer: issuer)
     }
 
-    init(settings: AppSettings, clock: WallClock, random: RandomSource, storage: SQLiteStorage, email: EmailSender, templates: TemplateEngine) {
+    init(settings: AppSettings, clock: WallClock, random: RandomSource, storage: SQLiteStorage, email: EmailSender, templates: TemplateEngine,
+         sms: SmsSender, phoneSettings: PhoneVerificationSettings, issuer: CodeIssuer) {
         self.settings = settings
         self.clock = clock
         self.random = random
@@ -59,5 +70,11 @@ final class Services {
         antiforgery = Antiforgery(codec: codec, random: random, secure: settings.cookies.secure)
         sessions = SignInSessions(store: storage.sessions, users: storage.users, random: random, settings: settings.session, cookies: settings.cookies)
         confirmationLinks = EmailConfirmationLinks(cookies: settings.cookies, lifetime: settings.email.confirmLifetime)
+        self.sms = sms
+        self.phoneSettings = phoneSettings
+        phoneVerifier = PhoneVerifier(
+            settings: phoneSettings, issuer: issuer, store: SQLiteVerificationStore(connection: storage.connection),
+            storage: storage, sms: sms, parser: settings.phone.parser, clock: clock, random: random
+        )
     }
 }
