@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Site, vm_rss_kib  # noqa: E402
+from harness import Site  # noqa: E402
 
 
 def wrk(url: str, seconds: int) -> str:

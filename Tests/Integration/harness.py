@@ -109,13 +109,6 @@ def children_of(pid: int) -> list[int]:
     return sorted(set(result))
 
 
-def vm_rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
 def terminate(proc: subprocess.Popen | None, timeout: float = 10) -> None:
     """SIGTERM, wait, SIGKILL: only this process (and its group if it leads one we created)."""
     if proc is None or proc.poll() is not None:
@@ -445,9 +438,10 @@ def _fcgi_length(n: int) -> bytes:
     return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
 
 
-def fastcgi_request(socket_path: Path, params: dict[str, str], stdin: bytes = b"",
+def fastcgi_request(socket_path: Path | tuple[str, int], params: dict[str, str], stdin: bytes = b"",
                     timeout: float = 10) -> tuple[bytes, float]:
-    """Sends one request; returns the raw CGI response (headers + body) and the seconds it took."""
+    """Sends one request to a unix socket path or a (host, port); returns the raw CGI response
+    (headers + body) and the seconds it took."""
     started = time.monotonic()
     pairs = b"".join(_fcgi_length(len(k.encode())) + _fcgi_length(len(v.encode())) + k.encode() + v.encode()
                      for k, v in params.items())
@@ -459,9 +453,10 @@ def fastcgi_request(socket_path: Path, params: dict[str, str], stdin: bytes = b"
         message += _fcgi_record(FCGI_STDIN, stdin[i:i + 65535])
     message += _fcgi_record(FCGI_STDIN, b"")
     out = b""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+    family = socket.AF_INET if isinstance(socket_path, tuple) else socket.AF_UNIX
+    with socket.socket(family, socket.SOCK_STREAM) as s:
         s.settimeout(timeout)
-        s.connect(str(socket_path))
+        s.connect(socket_path if isinstance(socket_path, tuple) else str(socket_path))
         s.sendall(message)
         buffer = b""
         while True:

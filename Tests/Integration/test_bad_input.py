@@ -6,7 +6,7 @@ import string
 import pytest
 import requests
 
-from harness import DEFAULT_PASSWORD, fresh_email, run_threads, token
+from harness import DEFAULT_PASSWORD, fresh_email, run_threads
 
 ANTIFORGERY_MESSAGE = "did not come from this site"
 
@@ -343,3 +343,43 @@ def test_random_garbage_never_gives_500(site):
         r = raw_post(site, s, route, body.encode())
         assert r.status_code in (303, 400, 422), (route, body, r.status_code)
     assert requests.get(site.url("/Login")).status_code == 200
+
+
+def test_parallel_wrong_passwords_are_all_counted(make_site):
+    s = make_site({"lockout.max_failures": "100", "server.workers": "4"}, workers=4)
+    email = s.new_user()
+    prepared = []
+    for _ in range(20):
+        session = s.session()
+        prepared.append((session, s.form_token(session, "/Login")))
+
+    def attempt(i: int) -> int:
+        session, tok = prepared[i]
+        return session.post(s.url("/Login"), allow_redirects=False, timeout=60, data={
+            "__RequestVerificationToken": tok, "Email": email, "Password": f"wrong password {i}"}).status_code
+
+    assert run_threads(20, attempt) == [422] * 20
+    assert s.user_row(email)["AccessFailedCount"] == 20
+
+
+def test_parallel_resends_obey_the_hourly_email_limit(make_site):
+    s = make_site({"email.max_per_hour": "3", "server.workers": "4"}, workers=4)
+    email = s.new_user(confirmed=False)
+    prepared = []
+    for _ in range(10):
+        session = s.session()
+        prepared.append((session, s.form_token(session, "/Login")))
+
+    def resend(i: int) -> int:
+        session, tok = prepared[i]
+        return session.post(s.url("/ResendConfirmationEmail"), allow_redirects=False, timeout=60,
+                            data={"__RequestVerificationToken": tok, "Email": email}).status_code
+
+    assert run_threads(10, resend) == [303] * 10
+    assert len(s.emails(email)) == 3
+
+
+def test_parallel_lookups_obey_the_per_address_limit(make_site):
+    s = make_site({"email.lookups_per_ip_per_hour": "5", "server.workers": "4"}, workers=4)
+    codes = run_threads(20, lambda i: requests.get(s.url("/IsEmailAvailable"), params={"Email": fresh_email()}, timeout=60).status_code)
+    assert sorted(codes) == [200] * 5 + [429] * 15

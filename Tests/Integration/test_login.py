@@ -1,4 +1,6 @@
 """GET/POST /Login, POST /Logout, sessions, cookies, ReturnUrl, lockout."""
+import time
+
 import pytest
 import requests
 
@@ -243,3 +245,14 @@ def test_form_token_from_before_sign_in_is_refused_after(site):
     assert site.login(s, email).status_code == 303
     r = s.post(site.url("/Logout"), data={"__RequestVerificationToken": before}, allow_redirects=False)
     assert r.status_code == 400
+
+
+def test_lockout_ends_after_its_duration(make_site):
+    s = make_site({"lockout.max_failures": "2", "lockout.duration": "2s"})
+    email = s.new_user()
+    for _ in range(2):
+        assert s.login(s.session(), email, "wrong password here").status_code == 422
+    assert s.login(s.session(), email).status_code == 422
+    time.sleep(2.5)
+    assert s.login(s.session(), email).status_code == 303
+    assert s.user_row(email)["AccessFailedCount"] == 0

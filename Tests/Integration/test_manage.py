@@ -180,3 +180,13 @@ def test_nginx_auth_request_with_a_request_body_answers_quickly(site):
     # Past the check, nginx's static handler refuses POST itself: the check let it through.
     assert signed_in.status_code == 405
     assert time.monotonic() - started < 3
+
+
+def test_auth_and_manage_show_a_verified_phone(site):
+    email = site.new_user()
+    s, _ = site.signed_in(email)
+    with site.db() as conn:
+        conn.execute("UPDATE AspNetUsers SET PhoneNumberConfirmed = 1 WHERE NormalizedEmail = ?", (email.upper(),))
+    assert s.get(site.url("/Auth")).headers["X-Countersign-Phone-Verified"] == "true"
+    page = s.get(site.url("/Manage")).text
+    assert "+12015550123" in page and ">verified<" in page

@@ -2,6 +2,9 @@
 import os
 import shutil
 import signal
+import socket
+import stat
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -9,7 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from harness import DEFAULT_PASSWORD, Site, children_of, fresh_email, pid_alive, token
+from harness import (DEFAULT_PASSWORD, SECRET, Site, binary_path, children_of, fastcgi_params, fastcgi_request,
+                     free_port, fresh_email, pid_alive, render_config, split_cgi, terminate)
 
 
 def countersign_processes(site: Site) -> list[int]:
@@ -168,3 +172,48 @@ def test_one_worker_under_spawn_fcgi_serves_through_nginx(make_site):
     session, _ = s.signed_in(email)
     assert "Ada" in session.get(s.url("/Manage")).text
     assert children_of(s.serve.pid) == []
+
+
+def test_a_stale_socket_file_does_not_stop_a_start(tmp_path):
+    stale = socket.socket(socket.AF_UNIX)
+    stale.bind(str(tmp_path / "countersign.sock"))
+    stale.close()
+    assert (tmp_path / "countersign.sock").exists()
+    s = Site.start(root=tmp_path)
+    try:
+        assert requests.get(s.url("/Login")).status_code == 200
+        assert stat.S_IMODE(os.stat(s.socket_path).st_mode) == 0o660
+    finally:
+        s.stop()
+
+
+def test_a_second_server_on_the_same_socket_is_refused(make_site):
+    s = make_site()
+    r = subprocess.run([str(s.binary), "serve", "--config", str(s.conf_path)], capture_output=True, timeout=20)
+    assert r.returncode == 1
+    assert str(s.socket_path).encode() in r.stderr
+    assert s.socket_path.exists()
+    assert requests.get(s.url("/Login")).status_code == 200
+
+
+def test_listen_on_a_loopback_tcp_port(tmp_path):
+    port = free_port()
+    conf = tmp_path / "countersign.conf"
+    conf.write_text(render_config({
+        "server.listen": f"127.0.0.1:{port}", "server.base_url": "http://127.0.0.1:8080",
+        "storage.path": "countersign.db", "cookies.secret": SECRET, "cookies.secure": "false"}))
+    serve = subprocess.Popen([str(binary_path()), "serve", "--config", str(conf)], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                raw, _ = fastcgi_request(("127.0.0.1", port), fastcgi_params("GET", "/Account/Login"))
+                break
+            except OSError:
+                assert time.monotonic() < deadline and serve.poll() is None, "no TCP listener"
+                time.sleep(0.1)
+        assert split_cgi(raw)[0] == 200
+    finally:
+        terminate(serve)
+    assert serve.returncode == 0

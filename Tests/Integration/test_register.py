@@ -5,7 +5,7 @@ import re
 import pytest
 import requests
 
-from harness import DEFAULT_PASSWORD, field_errors, fresh_email, token
+from harness import DEFAULT_PASSWORD, field_errors, fresh_email
 
 
 def test_register_page_has_every_field(site):
