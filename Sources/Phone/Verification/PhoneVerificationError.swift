@@ -1,10 +1,11 @@
 import FoundationEssentials
 import Messaging
 
-/// Why a send or a verification did not happen. `userMessage` can be shown as it is; the lead
-/// cases map to answers (CONTRACT.md §3): `limited` 429 with `Retry-After`, `wrongCode`,
-/// `expired` and `burned` 422 with the form, `nothingPending` back to ConfirmPhoneNumber,
-/// `sendFailed` the form with the provider's reason, `storage` a plain 500.
+/// Why a send or a verification did not happen. `userMessage` can be shown as it is. The cases
+/// map to answers (CONTRACT.md §3): `limited` 429 with `Retry-After`; `wrongCode`, `expired`
+/// and `burned` 422 with the form; `nothingPending` back to ConfirmPhoneNumber with a flash;
+/// `sendFailed`, `checkFailed` and `numberRefused` the form with the message; `storage` a
+/// plain 500.
 public enum PhoneVerificationError: Error, CustomStringConvertible {
     /// A cooldown or send limit; nothing was sent or counted.
     case limited(retryAt: Date, reason: LimitReason)

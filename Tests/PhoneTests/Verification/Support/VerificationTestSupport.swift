@@ -199,9 +199,11 @@ extension PhoneVerificationError {
     }
 }
 
-/// Runs `body` on `count` threads released together, and returns their results in order.
+/// Runs `setUp` then `body` on each of `count` threads; every `body` starts only when all
+/// set-ups are done, so the bodies race as closely as threads allow. Results in thread order.
 /// Tests only: library code has no threads.
-func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+func onThreads<State, T: Sendable>(_ count: Int, setUp: @escaping @Sendable (Int) -> State,
+                                   _ body: @escaping @Sendable (Int, State) -> T) -> [T] {
     let results = Mutex<[Int: T]>([:])
     let ready = DispatchSemaphore(value: 0)
     let go = DispatchSemaphore(value: 0)
@@ -209,9 +211,10 @@ func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T
     for index in 0..<count {
         finished.enter()
         let thread = Thread {
+            let state = setUp(index)
             ready.signal()
             go.wait()
-            let result = body(index)
+            let result = body(index, state)
             results.withLock { $0[index] = result }
             finished.leave()
         }
