@@ -63,10 +63,8 @@ public struct MailAddress: Sendable, Equatable {
     }
 
     private static func isPlainAddress(_ text: String) -> Bool {
-        guard let at = text.lastIndex(of: "@") else { return false }
-        let local = text[..<at]
-        let domain = text[text.index(after: at)...]
-        guard !local.isEmpty, !domain.isEmpty, !domain.contains("@") else { return false }
+        let halves = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard halves.count == 2, !halves[0].isEmpty, !halves[1].isEmpty else { return false }
         return text.unicodeScalars.allSatisfy { scalar in
             scalar.value > 0x20 && scalar.value != 0x7F && !"<>()[],;:\"\\".unicodeScalars.contains(scalar)
         }

@@ -6,9 +6,10 @@
 enum QuotedPrintable {
     static func encode(_ text: String) -> String {
         var lines: [String] = []
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            lines.append(contentsOf: encodeLine(Array(line.utf8)))
+        // Bytes, not Characters: Swift treats "\r\n" as one Character.
+        for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            let line = rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine
+            lines.append(contentsOf: encodeLine(Array(line)))
         }
         return lines.joined(separator: "\r\n")
     }

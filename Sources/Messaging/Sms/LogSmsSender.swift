@@ -18,7 +18,8 @@ public final class LogSmsSender: SmsSender {
     public func send(_ message: SmsMessage) throws(SmsSendError) -> SmsReceipt {
         try message.checkRecipient(provider: name)
         // Continuation lines are indented so a multi-line message (the WebOTP line) reads as one block.
-        let body = message.body.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n    ")
+        let lines = message.body.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        let body = lines.map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n    ")
         output("SMS to \(message.to): \(body)")
         return SmsReceipt(provider: name, messageId: nil)
     }

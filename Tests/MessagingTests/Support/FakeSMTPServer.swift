@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A tiny SMTP server on 127.0.0.1 for one session at a time: greeting, EHLO (optionally offering
+/// AUTH PLAIN, never STARTTLS), AUTH, MAIL, RCPT, DATA, QUIT. It records the envelope and the
+/// message as received.
+final class FakeSMTPServer: @unchecked Sendable {
+    struct Session: Sendable {
+        var commands: [String] = []
+        var mailFrom: String?
+        var recipients: [String] = []
+        /// The DATA section as sent (CRLF line ends, dot-stuffed), without the final `.` line.
+        var data: String?
+        var authPlain: String?
+    }
+
+    let port: UInt16
+    var url: String { "smtp://127.0.0.1:\(port)" }
+    private let listener: Int32
+    private let offerAuth: Bool
+    private let rejectRecipients: Bool
+    private let lock = NSLock()
+    private var recorded: [Session] = []
+    private var stopped = false
+
+    var sessions: [Session] { lock.withLock { recorded } }
+
+    init(offerAuth: Bool = false, rejectRecipients: Bool = false) throws {
+        (listener, port) = try LoopbackListener.open()
+        self.offerAuth = offerAuth
+        self.rejectRecipients = rejectRecipients
+        Thread { [self] in serve() }.start()
+    }
+
+    deinit { stop() }
+
+    func stop() {
+        let first = lock.withLock { () -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }
+        if first { shutdown(listener, Int32(SHUT_RDWR)) }
+    }
+
+    private func serve() {
+        defer { close(listener) }
+        while !lock.withLock({ stopped }) {
+            var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 50) > 0 else { continue }
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { continue }
+            let session = converse(SocketStream(fd: connection))
+            lock.withLock { recorded.append(session) }
+            close(connection)
+        }
+    }
+
+    private func converse(_ stream: SocketStream) -> Session {
+        var session = Session()
+        stream.write("220 fake.test ESMTP\r\n")
+        while let line = stream.readLine() {
+            session.commands.append(line)
+            let verb = line.split(separator: " ").first.map { $0.uppercased() } ?? ""
+            switch verb {
+            case "EHLO":
+                stream.write(offerAuth ? "250-fake.test\r\n250 AUTH PLAIN\r\n" : "250 fake.test\r\n")
+            case "HELO":
+                stream.write("250 fake.test\r\n")
+            case "STARTTLS":
+                stream.write("454 TLS not available\r\n")
+            case "AUTH":
+                session.authPlain = line.split(separator: " ").dropFirst(2).first.map(String.init)
+                stream.write("235 2.7.0 Authentication successful\r\n")
+            case "MAIL":
+                session.mailFrom = String(line.dropFirst("MAIL FROM:".count))
+                stream.write("250 2.1.0 Ok\r\n")
+            case "RCPT":
+                session.recipients.append(String(line.dropFirst("RCPT TO:".count)))
+                stream.write(rejectRecipients ? "550 5.1.1 No such user\r\n" : "250 2.1.5 Ok\r\n")
+            case "DATA":
+                stream.write("354 End data with <CR><LF>.<CR><LF>\r\n")
+                guard let data = stream.readUntil(Array("\r\n.\r\n".utf8)) else { return session }
+                session.data = String(decoding: data.dropLast(3), as: UTF8.self)
+                stream.write("250 2.0.0 Ok: queued\r\n")
+            case "QUIT":
+                stream.write("221 2.0.0 Bye\r\n")
+                return session
+            case "RSET", "NOOP":
+                stream.write("250 2.0.0 Ok\r\n")
+            default:
+                stream.write("502 5.5.2 Error: command not recognized\r\n")
+            }
+        }
+        return session
+    }
+}
