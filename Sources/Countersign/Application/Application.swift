@@ -11,6 +11,7 @@ import Web
 final class Application: Responder {
     let services: Services
     private let router: Router<Route>
+    private var requestsSinceMaintenance = 0
 
     init(services: Services) {
         self.services = services
@@ -18,6 +19,11 @@ final class Application: Responder {
     }
 
     func respond(to request: Request) -> Response {
+        requestsSinceMaintenance += 1
+        if requestsSinceMaintenance >= Maintenance.interval {
+            requestsSinceMaintenance = 0
+            Maintenance(services: services).run()
+        }
         var response: Response
         do {
             response = try handle(request)

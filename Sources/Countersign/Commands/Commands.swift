@@ -79,6 +79,7 @@ enum Commands {
         let services = try loadServices(configPath: configPath, environment: environment)
         let applied = try services.storage.migrate()
         if !applied.isEmpty { Log.info("applied migrations \(applied.joined(separator: ", "))") }
+        Maintenance(services: services).run()
         let server = services.settings.server
         let socket = try ListeningSocket.bind(server.listen, mode: mode_t(server.listenMode), owner: server.listenOwner, group: server.listenGroup)
         Log.info("listening on \(server.listen) with \(server.workers) workers")

@@ -65,6 +65,11 @@ enum VerifyPhoneNumberPage {
         guard let signIn = context.signIn else { throw HTTPError(401, message: "Please sign in.") }
         let code = (context.field("Token") ?? "").filter { !$0.isWhitespace }
         let services = context.services
+        // An empty field is a slip, not a guess: it does not cost one of the allowed attempts.
+        guard !code.isEmpty else {
+            let pending = try services.phoneVerifier.pending(userId: signIn.user.id)
+            return try render(pending: pending, error: "The Code field is required.", status: 422, context: context)
+        }
         do {
             _ = try services.phoneVerifier.verify(code: code, user: signIn.user, clientAddress: context.clientAddress)
         } catch {
