@@ -32,7 +32,7 @@ import re
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -411,3 +411,97 @@ class FakeProviders:
         return Answer(200, {"message-count": "1", "messages": [{
             "to": to, "message-id": message_id, "status": "0", "remaining-balance": "3.14159265",
             "message-price": "0.03330000", "network": "12345"}]})
+
+
+# ===== Driving the phone pages (shared by the test_phone*.py files) ===========================
+
+import itertools as _itertools  # noqa: E402
+import json as _json  # noqa: E402
+
+from harness import DEFAULT_PASSWORD, Site  # noqa: E402
+
+# A fast site for phone tests: cheap password hashing, no cooldown and high limits unless a test
+# is about them.
+PHONE_FAST = {
+    "passwords.argon2_memory": "64",
+    "passwords.argon2_iterations": "1",
+    "tokens.resend_cooldown": "0s",
+    "tokens.max_sends_per_hour": "1000",
+    "tokens.max_sends_per_ip_per_hour": "100000",
+    "sms.daily_limit": "100000",
+}
+REGISTERED_E164 = "+12015550123"  # harness.DEFAULT_PHONE "(201) 555-0123" in E.164
+WRONG_CODE_MESSAGE = "Either the token has expired or you entered an invalid token."
+CODE_SENT_FLASH = "A verification code has been sent to your phone number."
+WEBOTP_LINE = re.compile(r"^@(\S+) #(\d+)$", re.M)
+
+_number_counter = _itertools.count()
+
+
+def fresh_us_number() -> str:
+    """A valid US number from +12015550100…+12015550199, another each call (cycling), never the
+    registered +12015550123."""
+    while True:
+        number = f"+1201555{100 + next(_number_counter) % 100:04d}"
+        if number != REGISTERED_E164:
+            return number
+
+
+def phone_config(extra: dict[str, str] | None = None) -> dict[str, str]:
+    values = dict(PHONE_FAST)
+    values.update(extra or {})
+    return values
+
+
+def sms_outbox(site: Site) -> list[dict]:
+    try:
+        lines = site.sms_path.read_text().splitlines()
+    except FileNotFoundError:
+        return []
+    return [_json.loads(line) for line in lines if line.strip()]
+
+
+def last_sms(site: Site, to: str | None = None) -> dict:
+    messages = [m for m in sms_outbox(site) if to is None or m["to"] == to]
+    assert messages, f"no SMS to {to} in {site.sms_path}"
+    return messages[-1]
+
+
+def code_in(body: str) -> str:
+    """The code of a message: from its WebOTP line, else the first run of 6 to 10 digits."""
+    match = WEBOTP_LINE.search(body)
+    if match:
+        return match.group(2)
+    match = re.search(r"\b(\d{6,10})\b", body)
+    assert match, f"no code in {body!r}"
+    return match.group(1)
+
+
+def phone_user(site: Site, phone: str = "(201) 555-0123"):
+    """A registered, confirmed and signed-in user: (session, email)."""
+    email = site.new_user(phone=phone)
+    return site.signed_in(email, DEFAULT_PASSWORD)
+
+
+def send_code(site: Site, s, number: str, **kwargs):
+    return site.post_form(s, "/SendPhoneVerificationCode", {"PhoneNumber": number},
+                          token_from="/ConfirmPhoneNumber", **kwargs)
+
+
+def enter_code(site: Site, s, code: str, **kwargs):
+    # The token comes from ConfirmPhoneNumber: VerifyPhoneNumber redirects when nothing is pending.
+    return site.post_form(s, "/VerifyPhoneNumber", {"Token": code}, token_from="/ConfirmPhoneNumber", **kwargs)
+
+
+def resend_code(site: Site, s, **kwargs):
+    return site.post_form(s, "/ResendPhoneVerificationCode", {}, token_from="/ConfirmPhoneNumber", **kwargs)
+
+
+def security_events(site: Site, user_id: str | None = None) -> list[dict]:
+    with site.db() as conn:
+        if user_id is None:
+            rows = conn.execute("SELECT * FROM countersign_security_events ORDER BY id").fetchall()
+        else:
+            rows = conn.execute("SELECT * FROM countersign_security_events WHERE user_id = ? ORDER BY id",
+                                (user_id,)).fetchall()
+    return [dict(r) for r in rows]
