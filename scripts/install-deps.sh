@@ -9,7 +9,7 @@ packages=(
   nginx-light python3 python3-pip
 )
 case "${1:-}" in
-  --test) packages+=(chromium chromium-driver sqlite3 curl) ;;
+  --test) packages+=(chromium chromium-driver sqlite3 curl spawn-fcgi) ;;
   --bench) packages+=(wrk curl) ;;
 esac
 

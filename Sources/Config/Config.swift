@@ -17,8 +17,12 @@ public final class Config {
     public private(set) var problems: [ConfigProblem]
     /// Things that work but are probably not what the operator wants (e.g. a two-segment SMS).
     public private(set) var warnings: [ConfigProblem] = []
+    /// The file could not be read at all: every other message would be noise.
+    public private(set) var isUnreadable = false
 
     private var entries: [String: IniEntry] = [:]
+    /// Keys set in the file whose value could not be read; their problem is already recorded.
+    private var unusable: Set<String> = []
 
     /// Reads and parses `path`. An unreadable file is a problem, not a crash.
     public convenience init(path: String, environment: [String: String]) {
@@ -26,12 +30,16 @@ public final class Config {
         var problems: [ConfigProblem] = []
         do {
             text = try Config.readTextFile(path)
+        } catch let problem as ConfigProblem {
+            text = ""
+            problems.append(ConfigProblem(file: path, line: nil, message: "cannot read the config file: \(problem.message)"))
         } catch {
             text = ""
-            problems.append(ConfigProblem(file: path, line: nil, message: "cannot read config file: \(error)"))
+            problems.append(ConfigProblem(file: path, line: nil, message: "cannot read the config file: \(error)"))
         }
         self.init(text: text, file: path, environment: environment)
         self.problems.insert(contentsOf: problems, at: 0)
+        isUnreadable = !problems.isEmpty
     }
 
     public init(text: String, file: String, environment: [String: String], directory: String? = nil) {
@@ -39,6 +47,7 @@ public final class Config {
         self.directory = directory ?? Config.parentDirectory(of: file)
         let parsed = IniParser.parse(text, file: file, environment: environment)
         problems = parsed.problems
+        unusable = parsed.unusable
         for entry in parsed.entries {
             if entry.key.hasSuffix("_file") {
                 let key = String(entry.key.dropLast(5))
@@ -81,6 +90,7 @@ public final class Config {
     public func string(_ name: String, default defaultValue: String?, allowEmpty: Bool = false) -> String {
         guard let entry = entries[name] else {
             if let defaultValue { return defaultValue }
+            if unusable.contains(name) { return "" }
             problems.append(ConfigProblem(file: file, line: nil, message: "missing required key \(name)"))
             return ""
         }
@@ -104,7 +114,7 @@ public final class Config {
     /// A value required by the chosen provider, with a message naming who needs it.
     public func required(_ name: String, by who: String) -> String {
         if let value = optionalString(name) { return value }
-        if entries[name] == nil {
+        if entries[name] == nil && !unusable.contains(name) {
             problems.append(ConfigProblem(file: file, line: nil, message: "missing key \(name), required by \(who)"))
         }
         return ""
@@ -202,6 +212,7 @@ public final class Config {
 
     /// Adds a problem for every key not in `knownKeys` and throws when anything was wrong.
     public func finish(knownKeys: Set<String>) throws(ConfigErrors) {
+        if isUnreadable { throw ConfigErrors(problems: [problems[0]]) }
         let knownSections = Set(knownKeys.map { $0.split(separator: ".").first.map(String.init) ?? $0 })
         for entry in entries.values.sorted(by: { $0.line < $1.line }) where !knownKeys.contains(entry.name) {
             if knownSections.contains(entry.section) {
@@ -254,6 +265,12 @@ public final class Config {
 
     /// Reads a whole text file (config files and `_file` secrets).
     public static func readTextFile(_ path: String) throws -> String {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ConfigProblem(file: path, line: nil, message: "no such file")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ConfigProblem(file: path, line: nil, message: "permission denied")
+        }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigProblem(file: path, line: nil, message: "not valid UTF-8")

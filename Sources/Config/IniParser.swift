@@ -14,11 +14,14 @@ public struct IniEntry: Sendable, Equatable {
 /// are part of the value), `\n` in a value for a newline, `${NAME}` for an environment variable.
 /// Anything else is a problem reported with its line number; nothing is guessed.
 public enum IniParser {
-    public static func parse(_ text: String, file: String, environment: [String: String]) -> (entries: [IniEntry], problems: [ConfigProblem]) {
+    /// `unusable` names keys that were set but whose value could not be read (e.g. an unset
+    /// `${VARIABLE}`): already reported, so they must not also be reported as missing.
+    public static func parse(_ text: String, file: String, environment: [String: String]) -> (entries: [IniEntry], problems: [ConfigProblem], unusable: Set<String>) {
         var entries: [IniEntry] = []
         var problems: [ConfigProblem] = []
         var section: String?
         var seen: [String: Int] = [:]
+        var unusable: Set<String> = []
 
         // Split on the scalar, not the Character: in Swift "\r\n" is one Character, so a file
         // edited on Windows would otherwise be one long line.
@@ -70,9 +73,10 @@ public enum IniParser {
                 entries.append(IniEntry(section: section, key: key, value: value, line: lineNumber))
             case .failure(let message):
                 problem("\(name): \(message.text)")
+                unusable.insert(name.hasSuffix("_file") ? String(name.dropLast(5)) : name)
             }
         }
-        return (entries, problems)
+        return (entries, problems, unusable)
     }
 
     struct ExpansionFailure: Error { let text: String }

@@ -55,6 +55,11 @@ public struct PasswordPolicy {
     /// `userInputs` are the other fields of the form (names, email address): the password may not
     /// contain any of them, nor any of their words of 4 characters or more.
     public func problem(with password: String, userInputs: [String]) -> String? {
+        // libpwquality takes C strings, which end at the first NUL: a password with control
+        // characters would be checked only up to there. No keyboard types them anyway.
+        if password.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+            return "Choose a different password: it contains control characters."
+        }
         let length = password.unicodeScalars.count
         if length < minLength {
             return "Choose a longer password: use at least \(minLength) characters."

@@ -345,11 +345,6 @@ def test_random_garbage_never_gives_500(site):
     assert requests.get(site.url("/Login")).status_code == 200
 
 
-RATE_LIMIT_RACE = pytest.mark.xfail(reason=(
-    "BUG (intermittent): SQLiteRateLimitStore.retryDate counts only events with at <= the caller's now, and now is "
-    "fixed when the request starts; a worker whose request started earlier but reaches BEGIN IMMEDIATE later does not "
-    "see events just recorded by a later-started request, so parallel requests can exceed the limit by one or more"),
-    strict=False)
 
 
 def test_parallel_wrong_passwords_are_all_counted(make_site):
@@ -369,7 +364,6 @@ def test_parallel_wrong_passwords_are_all_counted(make_site):
     assert s.user_row(email)["AccessFailedCount"] == 20
 
 
-@RATE_LIMIT_RACE
 def test_parallel_resends_obey_the_hourly_email_limit(make_site):
     s = make_site({"email.max_per_hour": "3", "server.workers": "4"}, workers=4)
     email = s.new_user(confirmed=False)
@@ -387,7 +381,6 @@ def test_parallel_resends_obey_the_hourly_email_limit(make_site):
     assert len(s.emails(email)) == 3
 
 
-@RATE_LIMIT_RACE
 def test_parallel_lookups_obey_the_per_address_limit(make_site):
     s = make_site({"email.lookups_per_ip_per_hour": "5", "server.workers": "4"}, workers=4)
     codes = run_threads(20, lambda i: requests.get(s.url("/IsEmailAvailable"), params={"Email": fresh_email()}, timeout=60).status_code)

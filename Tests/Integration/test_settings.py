@@ -21,9 +21,6 @@ def test_idle_timeout_ends_an_unused_sign_in(make_site):
     assert session.get(s.url("/Auth")).status_code == 401
 
 
-@pytest.mark.xfail(reason="BUG: SignInSessions writes lastSeenAt at most once a minute (touchInterval = 60s), so with "
-                          "session.idle_timeout under 60s a sign-in in constant use still ends after idle_timeout",
-                   strict=False)
 def test_idle_timeout_counts_from_the_last_use(make_site):
     s = make_site({"session.idle_timeout": "3s"})
     session, _ = s.signed_in()

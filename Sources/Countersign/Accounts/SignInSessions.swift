@@ -26,8 +26,8 @@ final class SignInSessions {
     private let secure: Bool
 
     /// `lastSeenAt` is written at most this often, so a busy user costs one write a minute,
-    /// not one per page.
-    private let touchInterval: TimeInterval = 60
+    /// not one per page — or more often when the idle timeout itself is short.
+    private var touchInterval: TimeInterval { min(60, settings.idleTimeout / 2) }
 
     init(store: SessionStore, users: UserStore, random: RandomSource, settings: SessionSettings, cookies: CookieSettings) {
         self.store = store

@@ -100,8 +100,12 @@ enum VerifyPhoneNumberPage {
         if let pending {
             let parsed = try? context.services.settings.phone.parser.parse(pending.phoneNumber)
             values["maskedNumber"] = .string(parsed?.masked ?? pending.phoneNumber)
-            let minutes = max(1, Int((pending.expiresAt.timeIntervalSince(context.now) / 60).rounded(.up)))
-            values["minutes"] = .string(minutes == 1 ? "1 minute" : "\(minutes) minutes")
+            if pending.isExpired(at: context.now) {
+                values["expired"] = true
+            } else {
+                let minutes = max(1, Int((pending.expiresAt.timeIntervalSince(context.now) / 60).rounded(.up)))
+                values["minutes"] = .string(minutes == 1 ? "1 minute" : "\(minutes) minutes")
+            }
             values["pending"] = true
         }
         if let error { values["error"] = .string(error) }
@@ -141,6 +145,9 @@ enum PhoneErrors {
         switch error {
         case .limited(let retryAt, _):
             throw RetryAfter.error(retryAt: retryAt, now: context.now, what: error.userMessage)
+        case .sendFailed(let failure) where failure.kind == .recipient:
+            // The provider says this number cannot get texts: a problem with the input, not an outage.
+            return try ConfirmPhoneNumberPage.render(number: number, error: error.userMessage, status: 422, context: context)
         case .sendFailed, .checkFailed:
             Log.error("phone verification for user \(context.user?.id ?? "?"): \(error)")
             return try ConfirmPhoneNumberPage.render(number: number, error: error.userMessage, status: 503, context: context)

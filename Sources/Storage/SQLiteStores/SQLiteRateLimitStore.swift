@@ -55,14 +55,16 @@ public final class SQLiteRateLimitStore: RateLimitStore {
     /// nil when one more event fits. Otherwise, newest first, the event at position `limit`
     /// (counting from 1) is the one whose leaving brings the count below the limit: with exactly
     /// `limit` events that is the oldest. One statement, so it reads one consistent snapshot.
+    /// Events stamped after `now` count too: a request that read the clock earlier may get the
+    /// write lock after one that read it later, and must still see that one's event.
     private func retryDate(_ limit: RateLimit, now: Date) throws -> Date? {
         guard limit.limit > 0 else { return .distantFuture }
         let now = now.timeIntervalSince1970
         let blocking = try connection.queryFirst("""
             SELECT at FROM countersign_rate_limit_events
-            WHERE key = ? AND at > ? AND at <= ?
+            WHERE key = ? AND at > ?
             ORDER BY at DESC LIMIT 1 OFFSET ?
-            """, [limit.key, now - limit.window, now, limit.limit - 1]) { $0.double(at: 0) }
+            """, [limit.key, now - limit.window, limit.limit - 1]) { $0.double(at: 0) }
         return blocking.map { Date(timeIntervalSince1970: $0 + limit.window) }
     }
 }
