@@ -1,6 +1,8 @@
 """The whole flow in a real browser: headless Chromium driven over WebDriver (plain HTTP, no
 selenium). Screenshots of the Register and Manage pages go to Tests/Integration/screenshots/."""
 import base64
+import json
+import re
 import shutil
 import subprocess
 import time
@@ -9,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from harness import fresh_email, free_port
+from harness import DEFAULT_PASSWORD, fresh_email, free_port
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -192,3 +194,46 @@ def test_register_errors_in_the_browser(site, browser):
     assert 'value="Grace"' in source or "Grace" in browser.call("GET", f"/element/{browser.find('#FirstName')}/property/value")
     assert browser.call("GET", f"/element/{browser.find('#Password')}/property/value") == ""
     assert is_png(browser.screenshot("register-errors.png"))
+
+
+def test_verify_phone_number_in_the_browser(site, browser):
+    """The heart of Countersign as a person sees it: the account menu's Verify Phone Number, the
+    pre-filled number, the code form with one-time-code autofill hints, a wrong code, the right one."""
+    email = site.new_user(first="Katherine", phone="(201) 555-0142")
+    browser.open(site.url("/Login"))
+    browser.type("#Email", email)
+    browser.type("#Password", DEFAULT_PASSWORD)
+    browser.click("form[action='/Account/Login'] button[type=submit]")
+    browser.wait_for_path("/Account/Manage")
+
+    browser.click("header nav a[href='/Account/ConfirmPhoneNumber']")
+    browser.wait_for_path("/Account/ConfirmPhoneNumber")
+    number_field = browser.find("#PhoneNumber")
+    assert browser.call("GET", f"/element/{number_field}/property/value") == "+12015550142"
+    browser.click("form[action='/Account/SendPhoneVerificationCode'] button[type=submit]")
+    browser.wait_for_path("/Account/VerifyPhoneNumber")
+    main = browser.text("main")
+    assert "A verification code has been sent" in main
+    assert "0142" in main and "+12015550142" not in main, "the number is shown partly masked"
+    code_field = browser.find("#Token")
+    assert browser.call("GET", f"/element/{code_field}/attribute/autocomplete") == "one-time-code"
+    assert browser.call("GET", f"/element/{code_field}/attribute/inputmode") == "numeric"
+    assert is_png(browser.screenshot("verify-phone-number.png"))
+
+    sms = [json.loads(line) for line in site.sms_path.read_text().splitlines() if json.loads(line)["to"] == "+12015550142"][-1]
+    code = re.search(r"#(\d{6})$", sms["body"]).group(1)
+    wrong = "000000" if code != "000000" else "111111"
+    browser.type("#Token", wrong)
+    browser.click("form[action='/Account/VerifyPhoneNumber'] button[type=submit]")
+    time.sleep(0.3)
+    assert "Either the token has expired or you entered an invalid token." in browser.text("main")
+
+    browser.type("#Token", code)
+    browser.click("form[action='/Account/VerifyPhoneNumber'] button[type=submit]")
+    browser.wait_for_path("/Account/PhoneVerificationSuccessful")
+    assert "verified" in browser.text("h1").lower()
+    browser.open(site.url("/Manage"))
+    assert "not verified" not in browser.text("dl.account")
+    assert site.user_row(email)["PhoneNumberConfirmed"] == 1
+    # The wrong code's page is a 422 on purpose; Chromium logs every 4xx page load as an error.
+    assert [e for e in browser.console_errors() if "status of 422" not in e["message"]] == []
