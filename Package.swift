@@ -45,11 +45,13 @@ let package = Package(
         ),
         .executableTarget(name: "countersign", dependencies: ["Countersign"], path: "Sources/countersign"),
 
+        // A local HTTP server that records requests, shared by the provider tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], path: "Tests/ConfigTests"),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], path: "Tests/CryptoTests"),
         .testTarget(name: "StorageTests", dependencies: ["Storage"], path: "Tests/StorageTests"),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Config", "Timekeeping"], path: "Tests/MessagingTests"),
-        .testTarget(name: "PhoneTests", dependencies: ["Phone"], path: "Tests/PhoneTests"),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Config", "Timekeeping", "TestSupport"], path: "Tests/MessagingTests"),
+        .testTarget(name: "PhoneTests", dependencies: ["Phone", "TestSupport"], path: "Tests/PhoneTests"),
         .testTarget(name: "WebTests", dependencies: ["Web", "Crypto", "Timekeeping"], path: "Tests/WebTests"),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Web"], path: "Tests/TransportTests"),
         .testTarget(name: "CountersignTests", dependencies: ["Countersign", "Config", "Storage", "Web", "Timekeeping", "Crypto"], path: "Tests/CountersignTests"),

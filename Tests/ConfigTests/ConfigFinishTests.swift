@@ -92,6 +92,6 @@ import Testing
         let config = Config(path: folder.path + "/absent.conf", environment: [:])
         #expect(config.problems.count == 1)
         #expect(config.problems.first?.line == nil)
-        #expect(config.problems.first?.description.hasPrefix("\(folder.path)/absent.conf: cannot read config file") == true)
+        #expect(config.problems.first?.description.hasPrefix("\(folder.path)/absent.conf: cannot read the config file") == true)
     }
 }

@@ -1,6 +1,7 @@
 import Config
 import Foundation
 @testable import Messaging
+import TestSupport
 import Testing
 
 @Suite struct FailoverSmsSenderTests {

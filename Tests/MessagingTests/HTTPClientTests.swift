@@ -1,5 +1,6 @@
 import Foundation
 @testable import Messaging
+import TestSupport
 import Testing
 
 @Suite struct FormEncodingTests {

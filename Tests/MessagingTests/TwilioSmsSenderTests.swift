@@ -1,6 +1,7 @@
 import Config
 import Foundation
 @testable import Messaging
+import TestSupport
 import Testing
 
 let twilioSid = "AC0123456789abcdef0123456789abcdef"

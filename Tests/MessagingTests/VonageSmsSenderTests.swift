@@ -1,6 +1,7 @@
 import Config
 import Foundation
 @testable import Messaging
+import TestSupport
 import Testing
 
 func vonageConfig(base: String) -> Config {

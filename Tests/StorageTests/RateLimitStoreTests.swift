@@ -41,9 +41,11 @@ struct RateLimitStoreTests {
         #expect(try limits.consume(key: "k", limit: 3, window: 60, now: at(75)) == at(80))
     }
 
-    @Test func eventsInTheFutureDoNotCount() throws {
-        #expect(try limits.consume(key: "k", limit: 1, window: 60, now: at(100)) == nil)
-        #expect(try limits.consume(key: "k", limit: 1, window: 60, now: at(50)) == nil)
+    /// Two workers: one reads the clock at 50 but gets the write lock after one that read 50.001.
+    /// The later-stamped event must still count, or parallel requests overshoot the limit.
+    @Test func eventsStampedAfterTheCallersNowStillCount() throws {
+        #expect(try limits.consume(key: "k", limit: 1, window: 60, now: at(50.001)) == nil)
+        #expect(try limits.consume(key: "k", limit: 1, window: 60, now: at(50)) != nil)
     }
 
     @Test func checkAnswersLikeConsumeWithoutRecording() throws {

@@ -14,6 +14,14 @@ public struct SmsSendError: Error, Sendable, Equatable, CustomStringConvertible 
         /// Refused for another reason.
         case rejected
 
+        /// What an HTTP status alone says, for error codes a provider's table does not know:
+        /// throttling and server errors may pass, 401 is our credentials, anything else a refusal.
+        public static func forHTTPStatus(_ status: Int) -> Kind {
+            if status == 429 || status >= 500 { return .unavailable }
+            if status == 401 { return .configuration }
+            return .rejected
+        }
+
         public var description: String {
             switch self {
             case .recipient: "recipient refused"

@@ -95,13 +95,7 @@ public final class TwilioSmsSender: SmsSender {
         case 20429:
             kind = .unavailable
         default:
-            if response.status == 429 || response.status >= 500 {
-                kind = .unavailable
-            } else if response.status == 401 {
-                kind = .configuration
-            } else {
-                kind = .rejected
-            }
+            kind = .forHTTPStatus(response.status)
         }
         return SmsSendError(provider: "twilio", kind: kind, providerCode: code.map(String.init) ?? "HTTP \(response.status)", detail: detail)
     }

@@ -65,9 +65,7 @@ public final class VonageSmsSender: SmsSender {
 
     static func receipt(for response: HTTPResponse) throws(SmsSendError) -> SmsReceipt {
         guard response.status == 200 else {
-            let kind: SmsSendError.Kind = response.status == 429 || response.status >= 500 ? .unavailable
-                : response.status == 401 ? .configuration : .rejected
-            throw SmsSendError(provider: "vonage", kind: kind, providerCode: "HTTP \(response.status)", detail: "HTTP \(response.status)")
+            throw SmsSendError(provider: "vonage", kind: .forHTTPStatus(response.status), providerCode: "HTTP \(response.status)", detail: "HTTP \(response.status)")
         }
         guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)), let first = answer.messages.first else {
             // 200 without a readable answer: the message may well have gone; do not fail over.

@@ -137,13 +137,7 @@ public final class TwilioVerifyCodeIssuer: CodeIssuer {
             // too many sends to this number at Twilio, too many concurrent requests
             kind = .unavailable
         default:
-            if response.status == 429 || response.status >= 500 {
-                kind = .unavailable
-            } else if response.status == 401 {
-                kind = .configuration
-            } else {
-                kind = .rejected
-            }
+            kind = .forHTTPStatus(response.status)
         }
         return SmsSendError(provider: providerName, kind: kind,
                             providerCode: body?.code.map(String.init) ?? "HTTP \(response.status)",

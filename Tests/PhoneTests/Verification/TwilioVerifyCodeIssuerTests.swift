@@ -3,6 +3,7 @@ import Foundation
 import Messaging
 @testable import Phone
 import Storage
+import TestSupport
 import Testing
 
 let twilioAccountSid = "AC0123456789abcdef0123456789abcdef"

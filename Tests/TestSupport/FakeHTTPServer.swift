@@ -6,22 +6,22 @@ import Glibc
 /// A small blocking HTTP/1.1 server on 127.0.0.1 (port 0) running on its own thread, for testing
 /// the providers against the exact requests they document. It records every request and answers
 /// with whatever the test's handler returns, optionally after a delay (to provoke timeouts).
-final class FakeHTTPServer: @unchecked Sendable {
-    struct Request: Sendable {
-        var method: String
-        var path: String
+public final class FakeHTTPServer: @unchecked Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
         /// Header names in lower case.
-        var headers: [String: String]
-        var body: [UInt8]
+        public var headers: [String: String]
+        public var body: [UInt8]
 
-        var bodyText: String { String(decoding: body, as: UTF8.self) }
+        public var bodyText: String { String(decoding: body, as: UTF8.self) }
 
         /// The body as `application/x-www-form-urlencoded` pairs, in order.
-        var formPairs: [(String, String)] { FormDecoding.decode(bodyText) }
-        var form: [String: String] { Dictionary(formPairs, uniquingKeysWith: { first, _ in first }) }
+        public var formPairs: [(String, String)] { FormDecoding.decode(bodyText) }
+        public var form: [String: String] { Dictionary(formPairs, uniquingKeysWith: { first, _ in first }) }
 
         /// The decoded `Authorization: Basic` credentials.
-        var basicAuth: (user: String, password: String)? {
+        public var basicAuth: (user: String, password: String)? {
             guard let value = headers["authorization"], value.hasPrefix("Basic "),
                   let data = Data(base64Encoded: String(value.dropFirst(6))),
                   let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return nil }
@@ -29,14 +29,20 @@ final class FakeHTTPServer: @unchecked Sendable {
         }
     }
 
-    struct Reply: Sendable {
-        var status: Int
-        var body: String
-        var delay: TimeInterval = 0
+    public struct Reply: Sendable {
+        public var status: Int
+        public var body: String
+        public var delay: TimeInterval = 0
+
+        public init(status: Int, body: String, delay: TimeInterval = 0) {
+            self.status = status
+            self.body = body
+            self.delay = delay
+        }
     }
 
-    let port: UInt16
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public let port: UInt16
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     private let listener: Int32
     private let handler: @Sendable (Request) -> Reply
@@ -44,9 +50,9 @@ final class FakeHTTPServer: @unchecked Sendable {
     private var recorded: [Request] = []
     private var stopped = false
 
-    var requests: [Request] { lock.withLock { recorded } }
+    public var requests: [Request] { lock.withLock { recorded } }
 
-    init(handler: @escaping @Sendable (Request) -> Reply) throws {
+    public init(handler: @escaping @Sendable (Request) -> Reply) throws {
         (listener, port) = try LoopbackListener.open()
         self.handler = handler
         let thread = Thread { [self] in serve() }
@@ -54,7 +60,7 @@ final class FakeHTTPServer: @unchecked Sendable {
     }
 
     /// Always answers `status` with `body`.
-    convenience init(status: Int, body: String, delay: TimeInterval = 0) throws {
+    public convenience init(status: Int, body: String, delay: TimeInterval = 0) throws {
         try self.init { _ in Reply(status: status, body: body, delay: delay) }
     }
 
@@ -62,7 +68,7 @@ final class FakeHTTPServer: @unchecked Sendable {
         stop()
     }
 
-    func stop() {
+    public func stop() {
         let first = lock.withLock { () -> Bool in
             defer { stopped = true }
             return !stopped
@@ -106,10 +112,10 @@ final class FakeHTTPServer: @unchecked Sendable {
 }
 
 /// A listening TCP socket on 127.0.0.1 with a port the kernel picks.
-enum LoopbackListener {
-    struct Failure: Error { let call: String }
+public enum LoopbackListener {
+    public struct Failure: Error { let call: String }
 
-    static func open() throws -> (fd: Int32, port: UInt16) {
+    public static func open() throws -> (fd: Int32, port: UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(call: "socket") }
         var address = sockaddr_in()
@@ -129,18 +135,18 @@ enum LoopbackListener {
 }
 
 /// Buffered blocking reads and whole writes on a connected socket.
-final class SocketStream {
+public final class SocketStream {
     private let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(fd: Int32) {
+    public init(fd: Int32) {
         self.fd = fd
         var timeout = timeval(tv_sec: 5, tv_usec: 0)  // a stuck client must not hang the test run
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Everything up to and including `delimiter`, or nil at end of stream.
-    func readUntil(_ delimiter: [UInt8]) -> [UInt8]? {
+    public func readUntil(_ delimiter: [UInt8]) -> [UInt8]? {
         while true {
             if let range = firstRange(of: delimiter) {
                 let out = Array(buffer[..<range])
@@ -151,11 +157,11 @@ final class SocketStream {
         }
     }
 
-    func readLine() -> String? {
+    public func readLine() -> String? {
         readUntil(Array("\r\n".utf8)).map { String(decoding: $0.dropLast(2), as: UTF8.self) }
     }
 
-    func read(count: Int) -> [UInt8]? {
+    public func read(count: Int) -> [UInt8]? {
         while buffer.count < count {
             guard fill() else { return nil }
         }
@@ -164,7 +170,7 @@ final class SocketStream {
         return out
     }
 
-    func write(_ bytes: [UInt8]) {
+    public func write(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -173,7 +179,7 @@ final class SocketStream {
         }
     }
 
-    func write(_ text: String) { write(Array(text.utf8)) }
+    public func write(_ text: String) { write(Array(text.utf8)) }
 
     private func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 4096)
@@ -193,15 +199,15 @@ final class SocketStream {
 }
 
 /// The test side of form encoding: `+` and `%XX` decoded, as servers do.
-enum FormDecoding {
-    static func decode(_ text: String) -> [(String, String)] {
+public enum FormDecoding {
+    public static func decode(_ text: String) -> [(String, String)] {
         text.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return (unescape(parts[0]), parts.count > 1 ? unescape(parts[1]) : "")
         }
     }
 
-    static func unescape(_ text: Substring) -> String {
+    public static func unescape(_ text: Substring) -> String {
         text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "<bad escape>"
     }
 }
