@@ -78,6 +78,9 @@ public final class SmtpEmailSender: EmailSender {
         easy.reset()
         try easy.set(CURLOPT_URL, url)
         try easy.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        // One session per email, ended with QUIT: confirmation emails are rare, and an idle
+        // connection held by every worker would only be dropped by the server.
+        try easy.set(CURLOPT_FORBID_REUSE, true)
         try easy.setTimeouts(connect: timeouts.connect, total: timeouts.total)
         try easy.set(CURLOPT_USE_SSL, Int((allowPlaintext ? CURLUSESSL_TRY : CURLUSESSL_ALL).rawValue))
         if let credentials {
