@@ -15,8 +15,6 @@ public final class SmtpEmailSender: EmailSender {
     private let from: MailAddress
     private let clock: any WallClock
     private let timeouts: HTTPTimeouts
-    /// Created at the first send, so that `check-config` never touches libcurl.
-    private var easy: CurlEasy?
 
     /// Reads `email.url` (required, `smtps://host:465` or `smtp://host:587`), `email.username` and
     /// `email.password` (both or neither), `email.allow_plaintext` (default false) and `email.from`.
@@ -54,16 +52,13 @@ public final class SmtpEmailSender: EmailSender {
         let rfc5322 = RFC5322Message(from: from, message: message, date: clock.now)
         let recipient = try rfc5322.recipient()
         let source = CurlUploadSource(Array(try rfc5322.rendered().utf8))
+        // A new handle, so a new session ended with QUIT, per email: confirmation emails are rare,
+        // and an idle connection held by every worker would only be dropped by the server.
         let easy: CurlEasy
-        if let existing = self.easy {
-            easy = existing
-        } else {
-            do {
-                easy = try CurlEasy()
-            } catch {
-                throw EmailSendError(provider: name, reason: error.message)
-            }
-            self.easy = easy
+        do {
+            easy = try CurlEasy()
+        } catch {
+            throw EmailSendError(provider: name, reason: error.message)
         }
         do {
             try transfer(on: easy, to: recipient, source: source)
@@ -75,9 +70,9 @@ public final class SmtpEmailSender: EmailSender {
     }
 
     private func transfer(on easy: CurlEasy, to recipient: MailAddress, source: CurlUploadSource) throws(CurlError) {
-        easy.reset()
         try easy.set(CURLOPT_URL, url)
         try easy.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        try easy.set(CURLOPT_FORBID_REUSE, true)
         try easy.setTimeouts(connect: timeouts.connect, total: timeouts.total)
         try easy.set(CURLOPT_USE_SSL, Int((allowPlaintext ? CURLUSESSL_TRY : CURLUSESSL_ALL).rawValue))
         if let credentials {

@@ -41,7 +41,7 @@ struct ChildProcess {
             oursOpen = false
             try wait(for: pid, deadline: deadline)
         } catch {
-            kill(-pid, SIGKILL)
+            if kill(-pid, SIGKILL) != 0 { kill(pid, SIGKILL) }
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
             throw error

@@ -28,6 +28,15 @@ final class FakeSMTPServer: @unchecked Sendable {
 
     var sessions: [Session] { lock.withLock { recorded } }
 
+    /// The sessions once `count` have ended (the server thread records a session after QUIT,
+    /// which may be a moment after the client has its answer).
+    func sessions(waitingFor count: Int) -> [Session] {
+        for _ in 0..<200 where sessions.count < count {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return sessions
+    }
+
     init(offerAuth: Bool = false, rejectRecipients: Bool = false) throws {
         (listener, port) = try LoopbackListener.open()
         self.offerAuth = offerAuth
@@ -72,7 +81,12 @@ final class FakeSMTPServer: @unchecked Sendable {
             case "STARTTLS":
                 stream.write("454 TLS not available\r\n")
             case "AUTH":
-                session.authPlain = line.split(separator: " ").dropFirst(2).first.map(String.init)
+                if let initial = line.split(separator: " ").dropFirst(2).first {
+                    session.authPlain = String(initial)
+                } else {
+                    stream.write("334 \r\n")  // no initial response (libcurl's default): ask for it
+                    session.authPlain = stream.readLine()
+                }
                 stream.write("235 2.7.0 Authentication successful\r\n")
             case "MAIL":
                 session.mailFrom = String(line.dropFirst("MAIL FROM:".count))

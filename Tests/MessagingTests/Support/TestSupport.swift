@@ -27,9 +27,9 @@ final class TemporaryDirectory {
     func file(_ name: String) -> String { path + "/" + name }
 
     /// Writes an executable shell script.
-    func script(_ name: String, _ body: String) throws -> String {
+    func script(_ name: String, _ body: String, interpreter: String = "/bin/sh") throws -> String {
         let file = file(name)
-        try ("#!/bin/sh\n" + body + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try ("#!\(interpreter)\n" + body + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file)
         return file
     }
