@@ -1,6 +1,7 @@
 internal import COpenSSL
 
-/// Keyed message authentication through OpenSSL's one-shot `HMAC()`.
+/// Keyed message authentication through OpenSSL's EVP_MAC interface (see `countersign_hmac` in
+/// the COpenSSL shim for why not the one-shot `HMAC()`).
 public enum HMAC {
     /// The hash inside the MAC (also the PRF of PBKDF2 and the hash of HOTP/TOTP).
     public enum Algorithm: Sendable, CaseIterable {
@@ -21,20 +22,31 @@ public enum HMAC {
             case .sha512: EVP_sha512()
             }
         }
+
+        /// OpenSSL's name for the digest.
+        var digestName: String {
+            switch self {
+            case .sha1: "SHA1"
+            case .sha256: "SHA256"
+            case .sha512: "SHA512"
+            }
+        }
     }
 
     public static func authenticate(_ message: [UInt8], key: [UInt8], using algorithm: Algorithm) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: algorithm.outputSize)
-        var length: UInt32 = 0
-        let result = key.withUnsafeBufferPointer { k in
-            message.withUnsafeBufferPointer { m in
-                out.withUnsafeMutableBufferPointer { o in
-                    COpenSSL.HMAC(algorithm.evp, k.baseAddress ?? UnsafePointer(bitPattern: 1), Int32(k.count),
-                                  m.baseAddress ?? UnsafePointer(bitPattern: 1), m.count, o.baseAddress, &length)
+        var length = 0
+        let result = algorithm.digestName.withCString { digest in
+            key.withUnsafeBufferPointer { k in
+                message.withUnsafeBufferPointer { m in
+                    out.withUnsafeMutableBufferPointer { o in
+                        countersign_hmac(digest, UnsafeRawPointer(k.baseAddress ?? UnsafePointer(bitPattern: 1)), k.count,
+                                         m.baseAddress ?? UnsafePointer(bitPattern: 1), m.count, o.baseAddress, o.count, &length)
+                    }
                 }
             }
         }
-        precondition(result != nil && Int(length) == algorithm.outputSize, "OpenSSL HMAC failed: \(OpenSSLError.lastMessage())")
+        precondition(result == 1 && length == algorithm.outputSize, "OpenSSL HMAC failed: \(OpenSSLError.lastMessage())")
         return out
     }
 

@@ -8,7 +8,10 @@ enum CGIResponseEncoder {
         for (name, value) in response.headers {
             // A header value can never split the response: CR and LF scalars are dropped (scalars,
             // not Characters: "\r\n" is a single Character equal to neither).
-            let safe = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }))
+            let isLineBreak = { (byte: UInt8) in byte == 13 || byte == 10 }
+            let safe = value.utf8.contains(where: isLineBreak)
+                ? String(decoding: value.utf8.filter { !isLineBreak($0) }, as: UTF8.self)
+                : value
             head += name + ": " + safe + "\r\n"
         }
         head += "\r\n"

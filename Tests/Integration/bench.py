@@ -31,8 +31,8 @@ def wrk(url: str, seconds: int) -> str:
     out = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", url],
                          capture_output=True, text=True, timeout=seconds + 30).stdout
     rate = re.search(r"Requests/sec:\s*([\d.]+)", out)
-    p50 = re.search(r"50%\s+(\S+)", out)
-    p99 = re.search(r"99%\s+(\S+)", out)
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     text = f"{float(rate.group(1)):>9.0f} req/s" if rate else "no result:\n" + out
     if p50 and p99:
@@ -47,6 +47,15 @@ def memory(pid: int) -> tuple[int, int]:
     rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
     peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
     return rss, peak
+
+
+def private_memory(pid: int) -> str:
+    """RSS counts the shared libraries' pages in every worker; PSS splits them between the
+    processes that share them, and private dirty memory is what one more worker really costs."""
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    value = lambda name: int(re.search(rf"^{name}:\s+(\d+)", rollup, re.M).group(1)) / 1024
+    return (f"PSS {value('Pss'):.1f} MiB, private dirty {value('Private_Dirty'):.1f} MiB, "
+            f"shared library pages {value('Shared_Clean'):.1f} MiB")
 
 
 def sign_in(site: Site, email: str, password: str) -> bool:
@@ -106,6 +115,8 @@ def main() -> int:
         time.sleep(0.5)
         after = {pid: memory(pid) for pid in site.worker_pids() if pid in before}
         print(f"worker memory around a burst of 20 sign-ins ({seconds:.2f}s):")
+        for pid in workers:
+            print(f"  worker {pid}: {private_memory(pid)}")
         for pid in workers:
             rss0, _ = before[pid]
             rss1, peak = after.get(pid, (0, 0))
