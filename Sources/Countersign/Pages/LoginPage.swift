@@ -50,16 +50,3 @@ enum LoginPage {
         return try context.services.pages.page("login", title: title, values, status: status, context: context)
     }
 }
-
-/// POST `/Logout`: ends the sign-in on the server, not just in the browser.
-enum Logout {
-    static func post(_ context: RequestContext) throws -> Response {
-        if let signIn = context.signIn {
-            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "signed-out", userId: signIn.user.id, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
-        }
-        context.addCookie(try context.services.sessions.end(context.signIn))
-        context.forgetSignIn()
-        context.flash(.info, .signedOut)
-        return context.redirect("/Login")
-    }
-}

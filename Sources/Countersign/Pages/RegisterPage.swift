@@ -57,16 +57,3 @@ struct RegisterPage {
         try context.services.pages.page("register", title: title, form.templateValues(errors: errors), status: status, context: context)
     }
 }
-
-/// `email.lookups_per_ip_per_hour`: registration attempts and address lookups per client
-/// address, so the "already taken" answers cannot be used to list who has an account.
-enum LookupLimit {
-    static func consume(_ context: RequestContext) throws {
-        if let retryAt = try context.services.storage.rateLimits.consume(
-            key: "lookup-ip:" + context.clientAddress,
-            limit: context.services.settings.email.lookupsPerIPPerHour, window: 3600, now: context.now
-        ) {
-            throw RetryAfter.error(retryAt: retryAt, now: context.now, what: "Too many attempts from your network.")
-        }
-    }
-}

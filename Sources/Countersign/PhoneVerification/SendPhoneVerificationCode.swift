@@ -1,0 +1,28 @@
+import FoundationEssentials
+import Phone
+import Storage
+import Web
+
+/// POST `/SendPhoneVerificationCode` [auth]: texts a code to the number and moves on to the
+/// code form. A bad or refused number: 422 with the form and why; a limit: 429.
+enum SendPhoneVerificationCode {
+    static func post(_ context: RequestContext) throws -> Response {
+        guard let user = context.user else { throw HTTPError(401, message: "Please sign in.") }
+        let input = context.field("PhoneNumber")?.trimmingSpaces ?? ""
+        guard !input.isEmpty else {
+            return try ConfirmPhoneNumberPage.render(number: input, error: "The Phone Number field is required.", status: 422, context: context)
+        }
+        let number: PhoneNumber
+        switch Result(catching: { () throws(PhoneNumberProblem) in try context.services.settings.phone.parser.parse(input) }) {
+        case .success(let parsed): number = parsed
+        case .failure(let problem): return try ConfirmPhoneNumberPage.render(number: input, error: problem.message, status: 422, context: context)
+        }
+        do {
+            _ = try context.services.phoneVerifier.send(to: number, user: user, clientAddress: context.clientAddress)
+        } catch {
+            return try PhoneErrors.answer(error, number: input, context: context)
+        }
+        context.flash(.success, .codeSent)
+        return context.redirect("/VerifyPhoneNumber")
+    }
+}
