@@ -13,10 +13,16 @@ struct SignalSet {
         for signal in signals { sigaddset(&set, signal) }
     }
 
-    /// Blocks these signals for the calling thread (they stay pending until read).
+    /// Blocks these signals for the calling thread (they stay pending until read), then resets
+    /// their disposition to the default: a signal ignored by whoever started us (a
+    /// shell starting `&` jobs ignores SIGINT) would otherwise be discarded instead of pending.
     func block() {
         var mask = set
         pthread_sigmask(SIG_BLOCK, &mask, nil)
+        // Blocked first, so the default action can never run in between.
+        for signal in Int32(1)..<32 where sigismember(&mask, signal) == 1 {
+            Glibc.signal(signal, SIG_DFL)
+        }
     }
 
     /// A descriptor that becomes readable when one of these (blocked) signals is pending.
