@@ -39,9 +39,4 @@ enum CGIEnvironment {
             .map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }
             .joined(separator: "-")
     }
-
-    /// The declared body length; nil when absent or malformed (then the body is read up to the cap).
-    static func contentLength(_ parameters: [String: String]) -> Int? {
-        parameters["CONTENT_LENGTH"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
-    }
 }

@@ -91,9 +91,11 @@ public final class FastCGIWorker {
 
     private func serve(_ request: inout FCGX_Request) {
         let parameters = Self.parameters(request.envp)
-        let declaredLength = CGIEnvironment.contentLength(parameters)
-        let (body, tooLarge) = readBody(request.in, declaredLength: declaredLength)
-        let httpRequest = CGIEnvironment.request(parameters: parameters, body: body, bodyExceedsLimit: tooLarge)
+        let stream = request.in
+        let body = RequestBodyReader.read(declaredLength: RequestBodyReader.declaredLength(parameters), maxBody: settings.maxBody) { buffer in
+            Int(FCGX_GetStr(buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buffer.count), stream))
+        }
+        let httpRequest = CGIEnvironment.request(parameters: parameters, body: body.bytes, bodyExceedsLimit: body.exceedsLimit)
         let response = responder.respond(to: httpRequest)
         let bytes = CGIResponseEncoder.encode(response, includeBody: httpRequest.method != "HEAD")
         bytes.withUnsafeBufferPointer { buffer in
@@ -101,25 +103,6 @@ public final class FastCGIWorker {
                 _ = FCGX_PutStr(chars.baseAddress, Int32(chars.count), request.out)
             }
         }
-    }
-
-    /// Reads the body until a short read, never more than `maxBody + 1` bytes (the one extra byte
-    /// tells "too large" apart from "exactly the limit"); `CONTENT_LENGTH` alone is not trusted.
-    private func readBody(_ stream: UnsafeMutablePointer<FCGX_Stream>?, declaredLength: Int?) -> ([UInt8], Bool) {
-        if declaredLength == 0 { return ([], false) }
-        if let declaredLength, declaredLength > settings.maxBody { return ([], true) }
-        let cap = settings.maxBody + 1
-        var body = [UInt8]()
-        var chunk = [CChar](repeating: 0, count: 16 * 1024)
-        while body.count < cap {
-            let wanted = min(chunk.count, cap - body.count)
-            let got = chunk.withUnsafeMutableBufferPointer { FCGX_GetStr($0.baseAddress, Int32(wanted), stream) }
-            if got <= 0 { break }
-            body += chunk[0..<Int(got)].map { UInt8(bitPattern: $0) }
-            if got < wanted { break }
-        }
-        if body.count > settings.maxBody { return ([], true) }
-        return (body, false)
     }
 
     /// Copies libfcgi's parameter array: its strings die at the next `FCGX_Finish_r`.

@@ -89,10 +89,10 @@ import Web
 
     @Test(arguments: [("12", 12 as Int?), ("0", 0), ("", nil), ("-1", nil), ("abc", nil), ("12abc", nil), ("99999999999999999999", nil)])
     func declaredContentLength(_ text: String, _ length: Int?) {
-        #expect(CGIEnvironment.contentLength(["CONTENT_LENGTH": text]) == length)
+        #expect(RequestBodyReader.declaredLength(["CONTENT_LENGTH": text]) == length)
     }
 
     @Test func absentContentLengthIsNil() {
-        #expect(CGIEnvironment.contentLength([:]) == nil)
+        #expect(RequestBodyReader.declaredLength([:]) == nil)
     }
 }

@@ -189,20 +189,6 @@ import Testing
         #expect(wrongMethod.header("Allow") == "GET, HEAD, POST")
         #expect(HTTPError.notFound.message == "Not Found")
     }
-
-    @Test func bodyLimit() throws {
-        let limit = BodyLimit(maxBytes: 65_536)
-        #expect(try limit.declaredLength(nil) == 0)
-        #expect(try limit.declaredLength("") == 0)
-        #expect(try limit.declaredLength("65536") == 65_536)
-        #expect(throws: HTTPError.contentTooLarge) { try limit.declaredLength("65537") }
-        #expect(throws: HTTPError.contentTooLarge) { try limit.declaredLength("99999999999999999") }
-        for bad in ["-1", "+5", "1e3", " 5", "0x10", "99999999999999999999"] {
-            #expect(throws: HTTPError.self) { try limit.declaredLength(bad) }
-        }
-        #expect(throws: HTTPError.contentTooLarge) { try limit.check(receivedBytes: 65_537) }
-        #expect(throws: Never.self) { try limit.check(receivedBytes: 65_536) }
-    }
 }
 
 @Suite struct JSONTextTests {
