@@ -54,11 +54,13 @@ struct ServerSettings {
 
         baseURL = config.string("server.base_url", default: nil)
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
-        baseHost = ""
-        if !baseURL.isEmpty {
-            if let host = Self.host(of: baseURL) {
-                baseHost = host
-            } else {
+        // Parsed by the same rules as the Origin check of every POST, so a base URL accepted here
+        // is one that check understands.
+        if let origin = WebOrigin(url: baseURL) {
+            baseHost = String(origin.host.filter { $0 != "[" && $0 != "]" })
+        } else {
+            baseHost = ""
+            if !baseURL.isEmpty {
                 config.fail("server.base_url", "must be an absolute http:// or https:// URL such as https://example.com")
             }
         }
@@ -81,22 +83,5 @@ struct ServerSettings {
                 config.fail("server.trusted_proxies", "\(error)")
             }
         }
-    }
-
-    /// `https://example.com:8443/x` → `example.com`; nil when not an http(s) URL.
-    static func host(of url: String) -> String? {
-        let rest: Substring
-        if url.hasPrefix("https://") { rest = url.dropFirst(8) } else if url.hasPrefix("http://") { rest = url.dropFirst(7) } else { return nil }
-        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if authority.contains("@") { return nil }
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            return String(authority[authority.index(after: authority.startIndex)..<close])
-        }
-        if let colon = authority.lastIndex(of: ":") {
-            guard UInt16(authority[authority.index(after: colon)...]) != nil else { return nil }
-            authority = authority[..<colon]
-        }
-        return authority.isEmpty ? nil : String(authority).lowercased()
     }
 }

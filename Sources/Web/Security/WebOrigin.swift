@@ -1,9 +1,11 @@
 /// The scheme, host and port of a URL (RFC 6454), normalised for comparison: lower-case scheme
 /// and host, the default port (80, 443) dropped. Only http and https exist for us.
-struct WebOrigin: Equatable, Sendable {
-    let scheme: String
-    let host: String
-    let port: Int?
+public struct WebOrigin: Equatable, Sendable {
+    public let scheme: String
+    /// Lower-case; an IPv6 literal keeps its brackets.
+    public let host: String
+    /// nil for the scheme's default port.
+    public let port: Int?
 
     /// An `Origin` header: `scheme://host[:port]` and nothing else (`null` is no origin).
     init?(origin: String) {
@@ -12,7 +14,7 @@ struct WebOrigin: Equatable, Sendable {
     }
 
     /// A full URL (`server.base_url`, a `Referer`): the path, query and fragment are ignored.
-    init?(url: String) {
+    public init?(url: String) {
         guard let parsed = Self.parse(url) else { return nil }
         let first = parsed.rest.first
         guard first == nil || first == "/" || first == "?" || first == "#" else { return nil }
