@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], path: "Tests/ConfigTests"),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], path: "Tests/CryptoTests"),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"], path: "Tests/StorageTests"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], path: "Tests/StorageTests"),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Config", "Timekeeping", "TestSupport"], path: "Tests/MessagingTests"),
         .testTarget(name: "PhoneTests", dependencies: ["Phone", "TestSupport"], path: "Tests/PhoneTests"),
         .testTarget(name: "WebTests", dependencies: ["Web", "Crypto", "Timekeeping"], path: "Tests/WebTests"),

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Storage
+import TestSupport
 import Synchronization
 import Timekeeping
 
@@ -45,30 +46,6 @@ func makeUser(id: String = "3f2504e0-4f89-41d3-9a0c-0305e82c3301", email: String
         concurrencyStamp: "9a1f0e3c-5b7d-4c2e-8f6a-0b1c2d3e4f50",
         firstName: "Ada"
     )
-}
-
-/// Runs `body` on `count` threads that start together (each after its own set-up), and returns
-/// their results in thread order. Tests only: library code has no threads.
-func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-    let results = Mutex<[Int: T]>([:])
-    let ready = DispatchSemaphore(value: 0)
-    let go = DispatchSemaphore(value: 0)
-    let finished = DispatchGroup()
-    for index in 0..<count {
-        finished.enter()
-        let thread = Thread {
-            ready.signal()
-            go.wait()
-            let result = body(index)
-            results.withLock { $0[index] = result }
-            finished.leave()
-        }
-        thread.start()
-    }
-    for _ in 0..<count { ready.wait() }
-    for _ in 0..<count { go.signal() }
-    finished.wait()
-    return results.withLock { dictionary in (0..<count).map { dictionary[$0]! } }
 }
 
 /// Bytes that are all `value`, for predictable GUIDs.

@@ -41,22 +41,20 @@ public final class FakeHTTPServer: @unchecked Sendable {
         }
     }
 
-    public let port: UInt16
+    public var port: UInt16 { server.port }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    private let listener: Int32
+    private let server: LoopbackServer
     private let handler: @Sendable (Request) -> Reply
     private let lock = NSLock()
     private var recorded: [Request] = []
-    private var stopped = false
 
     public var requests: [Request] { lock.withLock { recorded } }
 
     public init(handler: @escaping @Sendable (Request) -> Reply) throws {
-        (listener, port) = try LoopbackListener.open()
+        server = try LoopbackServer()
         self.handler = handler
-        let thread = Thread { [self] in serve() }
-        thread.start()
+        server.start { [self] in handle($0) }
     }
 
     /// Always answers `status` with `body`.
@@ -69,27 +67,10 @@ public final class FakeHTTPServer: @unchecked Sendable {
     }
 
     public func stop() {
-        let first = lock.withLock { () -> Bool in
-            defer { stopped = true }
-            return !stopped
-        }
-        if first { shutdown(listener, Int32(SHUT_RDWR)) }
+        server.stop()
     }
 
-    private func serve() {
-        defer { close(listener) }
-        while !lock.withLock({ stopped }) {
-            var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 50) > 0 else { continue }
-            let connection = accept(listener, nil, nil)
-            guard connection >= 0 else { continue }
-            handle(connection)
-            close(connection)
-        }
-    }
-
-    private func handle(_ connection: Int32) {
-        let stream = SocketStream(fd: connection)
+    private func handle(_ stream: SocketStream) {
         guard let head = stream.readUntil(Array("\r\n\r\n".utf8)) else { return }
         let lines = String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
         guard let requestLine = lines.first?.split(separator: " "), requestLine.count == 3 else { return }

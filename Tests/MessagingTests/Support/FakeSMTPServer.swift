@@ -17,14 +17,13 @@ final class FakeSMTPServer: @unchecked Sendable {
         var authPlain: String?
     }
 
-    let port: UInt16
+    var port: UInt16 { server.port }
     var url: String { "smtp://127.0.0.1:\(port)" }
-    private let listener: Int32
+    private let server: LoopbackServer
     private let offerAuth: Bool
     private let rejectRecipients: Bool
     private let lock = NSLock()
     private var recorded: [Session] = []
-    private var stopped = false
 
     var sessions: [Session] { lock.withLock { recorded } }
 
@@ -38,33 +37,19 @@ final class FakeSMTPServer: @unchecked Sendable {
     }
 
     init(offerAuth: Bool = false, rejectRecipients: Bool = false) throws {
-        (listener, port) = try LoopbackListener.open()
+        server = try LoopbackServer()
         self.offerAuth = offerAuth
         self.rejectRecipients = rejectRecipients
-        Thread { [self] in serve() }.start()
+        server.start { [self] stream in
+            let session = converse(stream)
+            lock.withLock { recorded.append(session) }
+        }
     }
 
     deinit { stop() }
 
     func stop() {
-        let first = lock.withLock { () -> Bool in
-            defer { stopped = true }
-            return !stopped
-        }
-        if first { shutdown(listener, Int32(SHUT_RDWR)) }
-    }
-
-    private func serve() {
-        defer { close(listener) }
-        while !lock.withLock({ stopped }) {
-            var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 50) > 0 else { continue }
-            let connection = accept(listener, nil, nil)
-            guard connection >= 0 else { continue }
-            let session = converse(SocketStream(fd: connection))
-            lock.withLock { recorded.append(session) }
-            close(connection)
-        }
+        server.stop()
     }
 
     private func converse(_ stream: SocketStream) -> Session {

@@ -2,6 +2,7 @@ import Foundation
 import Messaging
 @testable import Phone
 import Storage
+import TestSupport
 import Testing
 import Timekeeping
 

@@ -4,6 +4,7 @@ import Foundation
 import Messaging
 @testable import Phone
 import Storage
+import TestSupport
 import Synchronization
 import Testing
 import Timekeeping
@@ -197,31 +198,4 @@ extension PhoneVerificationError {
         if case .sendFailed = self { return true }
         return false
     }
-}
-
-/// Runs `setUp` then `body` on each of `count` threads; every `body` starts only when all
-/// set-ups are done, so the bodies race as closely as threads allow. Results in thread order.
-/// Tests only: library code has no threads.
-func onThreads<State, T: Sendable>(_ count: Int, setUp: @escaping @Sendable (Int) -> State,
-                                   _ body: @escaping @Sendable (Int, State) -> T) -> [T] {
-    let results = Mutex<[Int: T]>([:])
-    let ready = DispatchSemaphore(value: 0)
-    let go = DispatchSemaphore(value: 0)
-    let finished = DispatchGroup()
-    for index in 0..<count {
-        finished.enter()
-        let thread = Thread {
-            let state = setUp(index)
-            ready.signal()
-            go.wait()
-            let result = body(index, state)
-            results.withLock { $0[index] = result }
-            finished.leave()
-        }
-        thread.start()
-    }
-    for _ in 0..<count { ready.wait() }
-    for _ in 0..<count { go.signal() }
-    finished.wait()
-    return results.withLock { dictionary in (0..<count).map { dictionary[$0]! } }
 }
