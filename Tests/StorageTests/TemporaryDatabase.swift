@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import Storage
 import TestSupport
-import Synchronization
 import Timekeeping
 
 /// A fresh folder per test with a database file path in it, removed when the test ends.

@@ -5,7 +5,6 @@ import Messaging
 @testable import Phone
 import Storage
 import TestSupport
-import Synchronization
 import Testing
 import Timekeeping
 
