@@ -24,11 +24,13 @@ final class Application: Responder {
             requestsSinceMaintenance = 0
             Maintenance(services: services).run()
         }
+        // One context for the whole request, error pages included: the sign-in is looked up once.
+        let context = RequestContext(request: request, services: services, form: Form())
         var response: Response
         do {
-            response = try handle(request)
+            response = try handle(request, context: context)
         } catch let error as HTTPError {
-            response = errorPage(error, request: request)
+            response = errorPage(error, context: context)
         } catch {
             Log.error("\(request.method) \(request.path): \(error)")
             response = Self.internalError()
@@ -36,7 +38,7 @@ final class Application: Responder {
         return response
     }
 
-    private func handle(_ request: Request) throws -> Response {
+    private func handle(_ request: Request, context: RequestContext) throws -> Response {
         let route: Route
         switch router.match(method: request.method, path: request.path) {
         case .found(let found): route = found
@@ -46,12 +48,10 @@ final class Application: Responder {
         }
 
         if route.isAuthCheck {
-            let context = RequestContext(request: request, services: services, form: Form())
             return try route.handle(context)
         }
 
         let isPost = request.method == "POST"
-        let context = RequestContext(request: request, services: services, form: Form())
         // The sign-in check reads only cookies, so it comes before the body is looked at.
         if case .signedIn(let returnTo) = route.access, context.signIn == nil {
             let target = returnTo.map { services.settings.server.mount + $0 } ?? request.path
@@ -106,19 +106,14 @@ final class Application: Responder {
         }
     }
 
-    private func errorPage(_ httpError: HTTPError, request: Request) -> Response {
-        let error = httpError
-        var values: [String: TemplateValue] = [
+    private func errorPage(_ error: HTTPError, context: RequestContext) -> Response {
+        let values: [String: TemplateValue] = [
             "status": .string(String(error.status)),
             "reason": .string(Response.reasonPhrase(for: error.status)),
             "message": .string(error.message),
         ]
-        if let retry = error.headers.first(where: { $0.name == "Retry-After" })?.value {
-            values["retryAfter"] = .string(RetryAfter.describe(seconds: Int(retry) ?? 0))
-        }
         var response: Response
         do {
-            let context = RequestContext(request: request, services: services, form: Form())
             response = try services.pages.page("error", title: Response.reasonPhrase(for: error.status), values, status: error.status, context: context)
             finish(&response, context: context)
         } catch let renderError {
@@ -134,7 +129,6 @@ final class Application: Responder {
     static func internalError() -> Response {
         var response = Response.html("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head><body><h1>Something went wrong</h1><p>The page could not be shown. Please try again in a moment.</p></body></html>", status: 500)
         SecurityHeaders.apply(to: &response)
-        response.headers.append((name: "Cache-Control", value: "no-store"))
         return response
     }
 }
