@@ -1,7 +1,11 @@
+import Messaging
+import Phone
+
 /// Every key the config file may contain (CONTRACT.md §2). Anything else is an "unknown key"
-/// error, so a typo never silently falls back to a default.
+/// error, so a typo never silently falls back to a default. Each provider layer lists the keys
+/// it reads; the app lists its own.
 enum ConfigKeys {
-    static let all: Set<String> = [
+    static let application: Set<String> = [
         "server.listen", "server.allow_remote", "server.listen_mode", "server.listen_owner", "server.listen_group",
         "server.workers", "server.max_requests", "server.shutdown_timeout", "server.base_url", "server.mount",
         "server.max_body", "server.after_login", "server.app_name", "server.trusted_proxies",
@@ -12,15 +16,12 @@ enum ConfigKeys {
         "passwords.pbkdf2_iterations", "passwords.min_length",
         "lockout.max_failures", "lockout.duration",
         "email.require_confirmed", "email.confirm_lifetime", "email.max_per_hour", "email.lookups_per_ip_per_hour",
-        "email.provider", "email.from", "email.path", "email.url", "email.username", "email.password",
-        "email.allow_plaintext", "email.command",
         "phone.default_region", "phone.allowed_regions",
-        "tokens.provider", "tokens.digits", "tokens.lifetime", "tokens.max_attempts", "tokens.resend_cooldown",
-        "tokens.max_sends_per_hour", "tokens.max_sends_per_ip_per_hour",
-        "sms.provider", "sms.path", "sms.template", "sms.webotp", "sms.daily_limit", "sms.command",
-        "twilio.account_sid", "twilio.auth_token", "twilio.from", "twilio.messaging_service_sid",
-        "twilio.verify_service_sid", "twilio.api_base", "twilio.verify_api_base",
-        "vonage.api_key", "vonage.api_secret", "vonage.from", "vonage.api_base",
         "templates.dir",
     ]
+
+    static let all: Set<String> = application
+        .union(EmailProviders.configKeys)
+        .union(SmsProviders.configKeys)
+        .union(PhoneVerificationSettings.configKeys)
 }
