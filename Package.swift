@@ -19,6 +19,7 @@ let package = Package(
         // C at the edge: one module per Debian library.
         systemLibrary("CFastCGI", pkgConfig: "fcgi", apt: ["libfcgi-dev"]),
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: ["libsqlite3-dev"]),
+        systemLibrary("CPostgres", pkgConfig: "libpq", apt: ["libpq-dev"]),
         systemLibrary("COpenSSL", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
         systemLibrary("CArgon2", pkgConfig: "libargon2", apt: ["libargon2-dev"]),
         systemLibrary("CPwQuality", pkgConfig: "pwquality", apt: ["libpwquality-dev", "cracklib-runtime"]),
@@ -33,14 +34,18 @@ let package = Package(
         .target(name: "Timekeeping", path: "Sources/Timekeeping"),
         .target(name: "Config", path: "Sources/Config"),
         .target(name: "Crypto", dependencies: ["COpenSSL", "CArgon2", "CPwQuality", "Timekeeping"], path: "Sources/Crypto"),
-        .target(name: "Storage", dependencies: ["CSQLite", "Crypto", "Timekeeping"], path: "Sources/Storage"),
+        // Storage: the engine-neutral protocols; one module per engine, each owning its C
+        // library, its SQL and its migrations.
+        .target(name: "Storage", dependencies: ["Crypto", "Timekeeping"], path: "Sources/Storage"),
+        .target(name: "SQLiteStorage", dependencies: ["CSQLite", "Storage", "Crypto", "Timekeeping"], path: "Sources/SQLiteStorage"),
+        .target(name: "PostgresStorage", dependencies: ["CPostgres", "Storage", "Crypto", "Timekeeping"], path: "Sources/PostgresStorage"),
         .target(name: "Messaging", dependencies: ["CCurl", "Config", "Timekeeping"], path: "Sources/Messaging"),
         .target(name: "Phone", dependencies: ["CPhoneNumber", "Config", "Crypto", "Storage", "Messaging"], path: "Sources/Phone"),
         .target(name: "Web", dependencies: ["Crypto", "Timekeeping"], path: "Sources/Web"),
         .target(name: "Transport", dependencies: ["CFastCGI", "Web"], path: "Sources/Transport"),
         .target(
             name: "Countersign",
-            dependencies: ["Config", "Crypto", "Storage", "Messaging", "Phone", "Web", "Transport"],
+            dependencies: ["Config", "Crypto", "Storage", "SQLiteStorage", "PostgresStorage", "Messaging", "Phone", "Web", "Transport"],
             path: "Sources/Countersign"
         ),
         .executableTarget(name: "countersign", dependencies: ["Countersign"], path: "Sources/countersign"),
@@ -49,12 +54,12 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], path: "Tests/ConfigTests"),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], path: "Tests/CryptoTests"),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], path: "Tests/StorageTests"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLiteStorage", "PostgresStorage", "TestSupport"], path: "Tests/StorageTests"),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Config", "Timekeeping", "TestSupport"], path: "Tests/MessagingTests"),
-        .testTarget(name: "PhoneTests", dependencies: ["Phone", "TestSupport"], path: "Tests/PhoneTests"),
+        .testTarget(name: "PhoneTests", dependencies: ["Phone", "SQLiteStorage", "TestSupport"], path: "Tests/PhoneTests"),
         .testTarget(name: "WebTests", dependencies: ["Web", "Crypto", "Timekeeping"], path: "Tests/WebTests"),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Web"], path: "Tests/TransportTests"),
-        .testTarget(name: "CountersignTests", dependencies: ["Countersign", "Config", "Storage", "Web", "Timekeeping", "Crypto"], path: "Tests/CountersignTests"),
+        .testTarget(name: "CountersignTests", dependencies: ["Countersign", "Config", "Storage", "SQLiteStorage", "Web", "Timekeeping", "Crypto"], path: "Tests/CountersignTests"),
     ],
     cxxLanguageStandard: .cxx17
 )

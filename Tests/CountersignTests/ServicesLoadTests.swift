@@ -46,10 +46,12 @@ import Timekeeping
         ("[session]\nidle_timeout = 0s", "FILE:6: session.idle_timeout must be a duration such as 30s, 10m, 2h or 14d, more than zero"),
         ("[passwords]\nalgorithm = md5", "FILE:6: passwords.algorithm must be one of argon2id, pbkdf2-sha512"),
         ("[email]\nprovider = file", "FILE: missing key email.path, required by email.provider = file"),
+        ("[storage]\nprovider = postgres", "FILE: missing key storage.url, required by storage.provider = postgres"),
         ("[email]\nprovider = pigeon", "FILE:6: email.provider: unknown provider \"pigeon\"; known providers: log, file, smtp, command"),
         ("[phone]\ndefault_region = XX", "FILE:6: phone.default_region: unknown region code \"XX\""),
         ("[server]\nafter_login = https://evil.example/", "FILE:6: server.after_login: must be a local path starting with /"),
-        ("[storage]\nprovider = postgres", "FILE:6: storage.provider: postgres is not available in this build yet"),
+        ("[storage]\nprovider = mysql", "FILE:6: storage.provider must be one of postgres, sqlite"),
+        ("[storage]\nprovider = postgres\nurl = host=localhost port=notaport sslmode", "FILE:7: storage.url: not a valid PostgreSQL connection string"),
     ])
     func aBadValueStopsStartUpAtItsLine(_ extra: String, _ expected: String) throws {
         let text = "[server]\nbase_url = https://example.com\n[cookies]\n\(Self.secret)\n" + extra

@@ -1,3 +1,4 @@
+import SQLiteStorage
 import Config
 import Foundation
 import Testing

@@ -1,5 +1,6 @@
+@testable import SQLiteStorage
 import Foundation
-@testable import Storage
+import Storage
 import Testing
 
 @Suite("DateTimeOffsetText (EF Core's SQLite DateTimeOffset)")

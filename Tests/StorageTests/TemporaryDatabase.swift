@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SQLiteStorage
 import Storage
 import TestSupport
 import Timekeeping

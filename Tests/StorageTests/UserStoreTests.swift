@@ -1,3 +1,4 @@
+import SQLiteStorage
 import Crypto
 import Foundation
 @testable import Storage

@@ -13,7 +13,7 @@ final class Services {
     let settings: AppSettings
     let clock: WallClock
     let random: RandomSource
-    let storage: SQLiteStorage
+    let storage: any StorageBackend
     let passwordHasher: PasswordHasher
     let passwordPolicy: PasswordPolicy
     let email: EmailSender
@@ -37,6 +37,7 @@ final class Services {
         let settings = AppSettings(config: config, shippedTemplates: shippedTemplates)
         let email = EmailProviders.make(config: config, clock: clock)
         let phone = PhoneProviders(config: config, settings: settings, clock: clock, random: random)
+        let openStorage = StorageProviders.make(config: config)
         try config.finish(knownKeys: ConfigKeys.all)
         // The registries have recorded a problem whenever they return nil, so `finish` threw.
         guard let email, let sms = phone.sms, let issuer = phone.issuer else {
@@ -48,13 +49,12 @@ final class Services {
         } catch {
             throw ConfigErrors(problems: [ConfigProblem(file: error.file, line: error.line, message: error.message)])
         }
-        let storage = try SQLiteStorage(path: settings.storagePath, clock: clock, random: random)
-        SQLiteVerificationStore.registerMigrations(on: storage.migrator)
+        let storage = try openStorage(clock, random)
         return Services(settings: settings, clock: clock, random: random, storage: storage, email: email, templates: templates,
                         sms: sms, phoneSettings: phone.settings, issuer: issuer)
     }
 
-    init(settings: AppSettings, clock: WallClock, random: RandomSource, storage: SQLiteStorage, email: EmailSender, templates: TemplateEngine,
+    init(settings: AppSettings, clock: WallClock, random: RandomSource, storage: any StorageBackend, email: EmailSender, templates: TemplateEngine,
          sms: SmsSender, phoneSettings: PhoneVerificationSettings, issuer: CodeIssuer) {
         self.settings = settings
         self.clock = clock
@@ -73,7 +73,7 @@ final class Services {
         self.sms = sms
         self.phoneSettings = phoneSettings
         phoneVerifier = PhoneVerifier(
-            settings: phoneSettings, issuer: issuer, store: SQLiteVerificationStore(connection: storage.connection),
+            settings: phoneSettings, issuer: issuer, store: storage.verifications,
             storage: storage, sms: sms, parser: settings.phone.parser, clock: clock, random: random
         )
     }

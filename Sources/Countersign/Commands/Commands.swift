@@ -31,6 +31,7 @@ enum Commands {
         let config = Config(path: configPath, environment: environment)
         let settings = AppSettings(config: config, shippedTemplates: ShippedFiles.templatesDirectory)
         _ = EmailProviders.make(config: config)
+        _ = StorageProviders.make(config: config)
         PhoneServices.check(config: config, settings: settings)
         var problems = config.problems
         do {

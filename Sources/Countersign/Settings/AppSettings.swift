@@ -10,7 +10,6 @@ struct AppSettings {
     var lockout: LockoutSettings
     var email: EmailPolicySettings
     var phone: PhoneSettings
-    var storagePath: String
     var templatesDirectory: String
 
     /// Reads every key; problems are collected in `config`, not thrown.
@@ -22,11 +21,6 @@ struct AppSettings {
         lockout = LockoutSettings(config: config)
         email = EmailPolicySettings(config: config)
         phone = PhoneSettings(config: config)
-        let provider = config.choice("storage.provider", default: "sqlite", among: ["sqlite", "postgres"])
-        if provider == "postgres" {
-            config.fail("storage.provider", "postgres is not available in this build yet; use sqlite")
-        }
-        storagePath = config.path("storage.path", default: "countersign.db")
         templatesDirectory = config.path("templates.dir", default: shippedTemplates)
     }
 }

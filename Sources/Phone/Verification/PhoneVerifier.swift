@@ -36,7 +36,7 @@ public final class PhoneVerifier {
     /// - Parameters:
     ///   - issuer: the `tokens.provider` (`CodeIssuers.make`).
     ///   - store: pending verifications on the same connection as `storage` (their writes must
-    ///     share its transactions), e.g. `SQLiteVerificationStore(connection: storage.connection)`.
+    ///     share its transactions), `storage.verifications`.
     ///   - storage: users, rate limits, the event log and transactions.
     ///   - sms: the `sms.provider` sender, for `sendTestMessage`.
     ///   - parser: checks the pending number again before a resend, so a tightened

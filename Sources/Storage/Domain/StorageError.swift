@@ -13,4 +13,7 @@ public enum StorageError: Error, Equatable, Sendable {
     case userNotFound
     /// A stored value could not be read back (hand-edited or corrupt row).
     case malformedValue(table: String, column: String, value: String)
+    /// The storage does not answer (the database server is down or unreachable). Requests get
+    /// 503; the worker stays up and tries again at the next request.
+    case unavailable(String)
 }

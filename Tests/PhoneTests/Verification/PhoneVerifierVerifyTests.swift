@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 @testable import Phone
+import SQLiteStorage
 import Storage
 import TestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Phone
+import SQLiteStorage
 import Storage
 import Testing
 

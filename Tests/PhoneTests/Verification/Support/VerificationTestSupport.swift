@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Messaging
 @testable import Phone
+import SQLiteStorage
 import Storage
 import TestSupport
 import Testing
@@ -117,7 +118,6 @@ final class VerificationWorld {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("test.db").path
         storage = try SQLiteStorage(path: path, clock: clock, random: random)
-        SQLiteVerificationStore.registerMigrations(on: storage.migrator)
         try storage.migrate()
         store = SQLiteVerificationStore(connection: storage.connection)
         for index in 1...count {

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Storage
 
 /// `SessionStore` on `countersign_sessions` (dates as REAL Unix seconds).
 public final class SQLiteSessionStore: SessionStore {

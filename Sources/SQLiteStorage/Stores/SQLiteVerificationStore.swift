@@ -1,31 +1,14 @@
 import FoundationEssentials
 import Storage
 
-/// `VerificationStore` on `countersign_phone_verifications` in Countersign's SQLite file, on the
-/// storage's own connection (so it joins the storage's transactions). Dates are REAL Unix
-/// seconds, as in every Countersign table.
+/// `VerificationStore` on `countersign_phone_verifications`, on the storage's own connection (so
+/// it joins the storage's transactions, whose write lock serialises every reader of a pending
+/// row). Dates are REAL Unix seconds, as in every Countersign table.
 public final class SQLiteVerificationStore: VerificationStore {
     private let connection: SQLiteConnection
 
     public init(connection: SQLiteConnection) {
         self.connection = connection
-    }
-
-    /// Adds this store's table to the storage's migrations; call before `migrate()`.
-    public static func registerMigrations(on migrator: Migrator) {
-        migrator.register("0100_phone_verifications", sql: """
-            CREATE TABLE countersign_phone_verifications (
-                user_id TEXT NOT NULL PRIMARY KEY REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE,
-                phone_number TEXT NOT NULL,
-                code_hash BLOB NULL,
-                expires_at REAL NOT NULL,
-                attempts INTEGER NOT NULL,
-                sends INTEGER NOT NULL,
-                last_sent_at REAL NOT NULL,
-                created_at REAL NOT NULL
-            ) WITHOUT ROWID;
-            CREATE INDEX countersign_phone_verifications_expires_at ON countersign_phone_verifications (expires_at);
-            """)
     }
 
     public func pending(userId: String) throws -> PendingVerification? {

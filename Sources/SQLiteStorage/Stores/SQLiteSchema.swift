@@ -12,6 +12,7 @@ enum SQLiteSchema {
         migrator.register("0002_sessions", sql: sessions)
         migrator.register("0003_rate_limit_events", sql: rateLimitEvents)
         migrator.register("0004_security_events", sql: securityEvents)
+        migrator.register("0100_phone_verifications", sql: phoneVerifications)
     }
 
     /// ASP.NET Core Identity's table as EF Core creates it in SQLite (names, types,
@@ -85,5 +86,20 @@ enum SQLiteSchema {
         BEGIN SELECT RAISE(ABORT, 'countersign_security_events is append-only'); END;
         CREATE TRIGGER countersign_security_events_no_delete BEFORE DELETE ON countersign_security_events
         BEGIN SELECT RAISE(ABORT, 'countersign_security_events is append-only'); END;
+        """
+
+    /// One pending verification per user; it goes with its user.
+    static let phoneVerifications = """
+        CREATE TABLE countersign_phone_verifications (
+            user_id TEXT NOT NULL PRIMARY KEY REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE,
+            phone_number TEXT NOT NULL,
+            code_hash BLOB NULL,
+            expires_at REAL NOT NULL,
+            attempts INTEGER NOT NULL,
+            sends INTEGER NOT NULL,
+            last_sent_at REAL NOT NULL,
+            created_at REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX countersign_phone_verifications_expires_at ON countersign_phone_verifications (expires_at);
         """
 }

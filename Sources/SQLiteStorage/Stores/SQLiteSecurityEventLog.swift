@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Storage
 
 /// `SecurityEventLog` on `countersign_security_events` (time as REAL Unix seconds), which
 /// triggers keep append-only.

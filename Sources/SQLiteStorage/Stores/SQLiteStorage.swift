@@ -1,10 +1,10 @@
 import Crypto
+import Storage
 import Timekeeping
 
 /// Countersign's storage in one SQLite file: one connection per worker process, shared by the
-/// stores it vends. Other layers add their own tables through `migrator` (register before
-/// `migrate()`) and their own stores on `connection`, inside `transaction` when they must commit
-/// together with these.
+/// stores it vends. Many processes of one machine share the file: SQLite's single writer
+/// (`BEGIN IMMEDIATE`) is what keeps the transaction contract of `StorageBackend` here.
 public final class SQLiteStorage: StorageBackend {
     public let connection: SQLiteConnection
     public let migrator: Migrator
@@ -12,6 +12,7 @@ public final class SQLiteStorage: StorageBackend {
     public let sessions: any SessionStore
     public let rateLimits: any RateLimitStore
     public let events: any SecurityEventLog
+    public let verifications: any VerificationStore
 
     /// Opens (creating it if missing) the SQLite file at `path`: the `storage.path` config key
     /// (default `countersign.db`), already resolved against the config file's folder. The
@@ -32,6 +33,7 @@ public final class SQLiteStorage: StorageBackend {
         sessions = SQLiteSessionStore(connection: connection)
         rateLimits = SQLiteRateLimitStore(connection: connection)
         events = SQLiteSecurityEventLog(connection: connection)
+        verifications = SQLiteVerificationStore(connection: connection)
     }
 
     @discardableResult
@@ -46,5 +48,9 @@ public final class SQLiteStorage: StorageBackend {
     @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try connection.transaction(body)
+    }
+
+    public func ping() throws {
+        _ = try connection.query("SELECT 1") { $0.int(at: 0) }
     }
 }

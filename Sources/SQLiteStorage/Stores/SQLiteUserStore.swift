@@ -1,5 +1,6 @@
 import Crypto
 import FoundationEssentials
+import Storage
 
 /// `UserStore` on the `AspNetUsers` table.
 public final class SQLiteUserStore: UserStore {

@@ -1,0 +1,58 @@
+import FoundationEssentials
+import Storage
+
+/// `SessionStore` on `countersign_sessions` (times as Unix seconds).
+public final class PostgresSessionStore: SessionStore {
+    private let connection: PostgresConnection
+
+    public init(connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    public func insert(_ session: SessionRecord) throws {
+        do {
+            try connection.run("""
+                INSERT INTO countersign_sessions
+                    (id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """, [session.idHash, session.userId, session.securityStamp, session.createdAt, session.lastSeenAt,
+                      session.expiresAt, session.persistent])
+        } catch let error as PostgresError where error.isUniqueViolation {
+            throw StorageError.duplicateSession
+        } catch let error as PostgresError where error.isForeignKeyViolation {
+            throw StorageError.userNotFound
+        }
+    }
+
+    public func session(idHash: String) throws -> SessionRecord? {
+        try connection.queryFirst("""
+            SELECT id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent
+            FROM countersign_sessions WHERE id_hash = $1
+            """, [idHash]) { row in
+            SessionRecord(idHash: row.string(at: 0), userId: row.string(at: 1), securityStamp: row.string(at: 2),
+                          createdAt: row.date(at: 3), lastSeenAt: row.date(at: 4), expiresAt: row.date(at: 5),
+                          persistent: row.bool(at: 6))
+        }
+    }
+
+    public func touch(idHash: String, at date: Date) throws {
+        try connection.run("UPDATE countersign_sessions SET last_seen_at = $1 WHERE id_hash = $2", [date, idHash])
+    }
+
+    public func delete(idHash: String) throws {
+        try connection.run("DELETE FROM countersign_sessions WHERE id_hash = $1", [idHash])
+    }
+
+    public func deleteAll(userId: String, except idHash: String?) throws {
+        if let idHash {
+            try connection.run("DELETE FROM countersign_sessions WHERE user_id = $1 AND id_hash <> $2", [userId, idHash])
+        } else {
+            try connection.run("DELETE FROM countersign_sessions WHERE user_id = $1", [userId])
+        }
+    }
+
+    public func deleteExpired(now: Date, idleTimeout: TimeInterval) throws {
+        try connection.run("DELETE FROM countersign_sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+                           [now, now.addingTimeInterval(-idleTimeout)])
+    }
+}

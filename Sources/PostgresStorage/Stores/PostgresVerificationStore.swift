@@ -1,0 +1,62 @@
+import FoundationEssentials
+import Storage
+
+/// `VerificationStore` on `countersign_phone_verifications`. `pending` reads `FOR UPDATE`: inside
+/// a transaction the row stays locked until the end, so a second worker checking a code for the
+/// same user waits, then sees the first one's outcome (the row gone, or its attempt counted) —
+/// the guarantee SQLite's single writer gives. Outside a transaction the lock lasts the one
+/// statement and costs nothing noticeable.
+public final class PostgresVerificationStore: VerificationStore {
+    private let connection: PostgresConnection
+
+    public init(connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    public func pending(userId: String) throws -> PendingVerification? {
+        try connection.queryFirst("""
+            SELECT user_id, phone_number, code_hash, expires_at, attempts, sends, last_sent_at, created_at
+            FROM countersign_phone_verifications WHERE user_id = $1 FOR UPDATE
+            """, [userId]) { row in
+            PendingVerification(
+                userId: row.string(at: 0), phoneNumber: row.string(at: 1),
+                codeHash: row.isNull(at: 2) ? nil : row.bytes(at: 2),
+                expiresAt: row.date(at: 3), attempts: row.int(at: 4), sends: row.int(at: 5),
+                lastSentAt: row.date(at: 6), createdAt: row.date(at: 7))
+        }
+    }
+
+    public func save(_ pending: PendingVerification) throws {
+        do {
+            try connection.run("""
+                INSERT INTO countersign_phone_verifications
+                    (user_id, phone_number, code_hash, expires_at, attempts, sends, last_sent_at, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (user_id) DO UPDATE SET
+                    phone_number = excluded.phone_number, code_hash = excluded.code_hash,
+                    expires_at = excluded.expires_at, attempts = excluded.attempts, sends = excluded.sends,
+                    last_sent_at = excluded.last_sent_at, created_at = excluded.created_at
+                """, [pending.userId, pending.phoneNumber, pending.codeHash, pending.expiresAt, pending.attempts,
+                      pending.sends, pending.lastSentAt, pending.createdAt])
+        } catch let error as PostgresError where error.isForeignKeyViolation {
+            throw StorageError.userNotFound
+        }
+    }
+
+    public func recordWrongAttempt(userId: String) throws -> Int? {
+        try connection.queryFirst("""
+            UPDATE countersign_phone_verifications SET attempts = attempts + 1 WHERE user_id = $1 RETURNING attempts
+            """, [userId]) { $0.int(at: 0) }
+    }
+
+    @discardableResult
+    public func delete(userId: String) throws -> Bool {
+        try connection.run("DELETE FROM countersign_phone_verifications WHERE user_id = $1", [userId]) > 0
+    }
+
+    @discardableResult
+    public func deleteForgotten(now: Date) throws -> Int {
+        try connection.run("DELETE FROM countersign_phone_verifications WHERE expires_at <= $1",
+                           [now.addingTimeInterval(-PendingVerification.countMemory)])
+    }
+}
