@@ -5,19 +5,27 @@ SWIFT_BUILD := swift build
 BIN_DEBUG := .build/debug/countersign
 BIN_RELEASE := .build/release/countersign
 
-.PHONY: run test build release unit integration browser bench clean deps
+.PHONY: run test test-suites build release unit integration browser bench clean deps
 
 ## run: nginx on http://127.0.0.1:8080 in front of a worker pool; Ctrl-C stops everything.
 run: deps release
 	@scripts/dev-run.sh $(BIN_RELEASE)
 
-## test: every test: Swift unit and in-process tests, the binary behind real nginx, a browser.
+# The storage suites that run a second time on PostgreSQL (same test code, both engines).
+POSTGRES_SUITES := StorageTests\.(UserStoreTests|SessionStoreTests|RateLimitStoreTests|SecurityEventLogTests|ConcurrentRegistrationTests|PostgresSchemaTests)|PhoneTests
+
+## test: every test: Swift unit and in-process tests (storage on SQLite and on PostgreSQL), the
+## binary behind real nginx, a browser. A private PostgreSQL server runs for the whole of it.
 test:
 	@scripts/install-deps.sh --test
 	$(SWIFT_BUILD)
-	swift test --parallel
-	python3 -m pytest -q -p no:cacheprovider Tests/Integration
+	@scripts/test-postgres.sh $(MAKE) --no-print-directory test-suites
 	@echo "make test: all suites passed"
+
+test-suites:
+	swift test --parallel
+	COUNTERSIGN_TEST_STORAGE=postgres swift test --parallel --filter '$(POSTGRES_SUITES)'
+	python3 -m pytest -q -p no:cacheprovider Tests/Integration
 
 ## bench: requests per second through nginx and worker memory (prints numbers, asserts nothing).
 bench: 

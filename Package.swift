@@ -51,7 +51,9 @@ let package = Package(
         .executableTarget(name: "countersign", dependencies: ["Countersign"], path: "Sources/countersign"),
 
         // A local HTTP server that records requests, shared by the provider tests.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Test helpers: a local HTTP server, threads started together, and a fresh database of
+        // the engine under test (COUNTERSIGN_TEST_STORAGE), so one storage suite runs on both.
+        .target(name: "TestSupport", dependencies: ["Storage", "SQLiteStorage", "PostgresStorage", "Crypto", "Timekeeping"], path: "Tests/TestSupport"),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], path: "Tests/ConfigTests"),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], path: "Tests/CryptoTests"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLiteStorage", "PostgresStorage", "TestSupport"], path: "Tests/StorageTests"),

@@ -5,11 +5,11 @@ set -euo pipefail
 
 packages=(
   libfcgi-dev libsqlite3-dev libssl-dev libargon2-dev libcurl4-openssl-dev
-  libphonenumber-dev libpwquality-dev cracklib-runtime
+  libphonenumber-dev libpwquality-dev cracklib-runtime libpq-dev
   nginx-light python3 python3-pip
 )
 case "${1:-}" in
-  --test) packages+=(chromium chromium-driver sqlite3 curl spawn-fcgi) ;;
+  --test) packages+=(chromium chromium-driver sqlite3 curl spawn-fcgi postgresql) ;;
   --bench) packages+=(wrk curl) ;;
 esac
 

@@ -17,10 +17,9 @@ struct ConcurrentRegistrationTests {
     @Test func twentyConnectionsRegisteringOneAddressLeaveOneRow() throws {
         let db = try TemporaryDatabase()
         _ = try db.migratedStorage()
-        let path = db.path
         let outcomes = onThreads(20) { index -> Outcome in
             do {
-                let storage = try SQLiteStorage(path: path, clock: ManualClock(), random: SecureRandom())
+                let storage = try db.open()
                 var user = makeUser(id: Guid.random(using: SecureRandom()), email: index.isMultiple(of: 2) ? "race@example.com" : "RACE@example.com")
                 user.normalizedEmail = "RACE@EXAMPLE.COM"
                 user.normalizedUserName = "RACE@EXAMPLE.COM"
@@ -37,8 +36,8 @@ struct ConcurrentRegistrationTests {
         #expect(outcomes.filter { $0 == .duplicateEmail }.count == 19)
         #expect(outcomes.filter { if case .other = $0 { true } else { false } } == [])
 
-        let storage = try SQLiteStorage(path: path, clock: db.clock, random: SecureRandom())
-        #expect(try storage.connection.queryFirst("SELECT count(*) FROM \"AspNetUsers\"") { $0.int(at: 0) } == 1)
+        let storage = try db.open()
+        #expect(try db.scalar("SELECT count(*) FROM \"AspNetUsers\"") == 1)
         let winner = try #require(outcomes.firstIndex(of: .inserted))
         #expect(try storage.users.user(normalizedEmail: "RACE@EXAMPLE.COM")?.firstName == "thread \(winner)")
     }

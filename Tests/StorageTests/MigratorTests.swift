@@ -6,12 +6,21 @@ import TestSupport
 import Testing
 import Timekeeping
 
-@Suite("Migrator")
+@Suite("SQLite migrator")
 struct MigratorTests {
+    /// These tests look at SQLite's own catalogue, so they always use a SQLite file.
+    func sqliteDatabase() throws -> TemporaryDatabase { try TemporaryDatabase(engine: .sqlite) }
+
+    func migratedSQLite(_ db: TemporaryDatabase) throws -> SQLiteStorage {
+        let storage = try SQLiteStorage(path: db.path, clock: db.clock, random: SecureRandom())
+        try storage.migrate()
+        return storage
+    }
+
     let allMigrations = ["0001_aspnet_users", "0002_sessions", "0003_rate_limit_events", "0004_security_events", "0100_phone_verifications"]
 
     @Test func aFreshDatabaseHasEveryMigrationPendingAndIsNotTouchedByAsking() throws {
-        let db = try TemporaryDatabase()
+        let db = try sqliteDatabase()
         let storage = try SQLiteStorage(path: db.path, clock: db.clock, random: SecureRandom())
         #expect(try storage.pendingMigrations() == allMigrations)
         #expect(try storage.migrator.appliedMigrations() == [])
@@ -19,7 +28,7 @@ struct MigratorTests {
     }
 
     @Test func migrateAppliesEachMigrationOnceAndRecordsIt() throws {
-        let db = try TemporaryDatabase()
+        let db = try sqliteDatabase()
         let storage = try SQLiteStorage(path: db.path, clock: db.clock, random: SecureRandom())
         db.clock.now = epoch
         #expect(try storage.migrate() == allMigrations)
@@ -40,8 +49,8 @@ struct MigratorTests {
     }
 
     @Test func aMigrationRegisteredLaterIsAppliedByTheNextMigrate() throws {
-        let db = try TemporaryDatabase()
-        let storage = try db.migratedStorage()
+        let db = try sqliteDatabase()
+        let storage = try migratedSQLite(db)
         storage.migrator.register("0100_phone_codes", sql: "CREATE TABLE phone_codes (user_id TEXT PRIMARY KEY)")
         #expect(try storage.pendingMigrations() == ["0100_phone_codes"])
         #expect(try storage.migrate() == ["0100_phone_codes"])
@@ -49,8 +58,8 @@ struct MigratorTests {
     }
 
     @Test func aFailingMigrationLeavesNoTraceAndStopsTheRest() throws {
-        let db = try TemporaryDatabase()
-        let storage = try db.migratedStorage()
+        let db = try sqliteDatabase()
+        let storage = try migratedSQLite(db)
         storage.migrator.register("0100_half_done") { connection in
             try connection.execute("CREATE TABLE half_done (x)")
             try connection.execute("CREATE TABLE half_done (x)")  // fails: already exists
@@ -65,7 +74,7 @@ struct MigratorTests {
     }
 
     @Test func processesMigratingAtOnceApplyEachMigrationExactlyOnce() throws {
-        let db = try TemporaryDatabase()
+        let db = try sqliteDatabase()
         let path = db.path
         let applied = onThreads(8) { _ -> Result<[String], SQLiteError> in
             do {
@@ -84,8 +93,8 @@ struct MigratorTests {
     }
 
     @Test func aspNetUsersHasIdentitysColumnsExactly() throws {
-        let db = try TemporaryDatabase()
-        let storage = try db.migratedStorage()
+        let db = try sqliteDatabase()
+        let storage = try migratedSQLite(db)
         let columns = try storage.connection.query("PRAGMA table_info(\"AspNetUsers\")") {
             "\($0.string(at: 1)) \($0.string(at: 2))\($0.bool(at: 3) ? " NOT NULL" : "")\($0.int(at: 5) > 0 ? " PK" : "")"
         }

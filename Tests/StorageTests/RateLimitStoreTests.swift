@@ -6,10 +6,10 @@ import TestSupport
 import Testing
 import Timekeeping
 
-@Suite("SQLiteRateLimitStore")
+@Suite("RateLimitStore conformance")
 struct RateLimitStoreTests {
     let db: TemporaryDatabase
-    let storage: SQLiteStorage
+    let storage: any StorageBackend
     var limits: any RateLimitStore { storage.rateLimits }
 
     init() throws {
@@ -20,7 +20,7 @@ struct RateLimitStoreTests {
     func at(_ seconds: TimeInterval) -> Date { epoch.addingTimeInterval(seconds) }
 
     func eventCount() throws -> Int {
-        try storage.connection.queryFirst("SELECT count(*) FROM countersign_rate_limit_events") { $0.int(at: 0) } ?? -1
+        try db.scalar("SELECT count(*) FROM countersign_rate_limit_events")
     }
 
     @Test func theLimitIsReachedAndTheRetryDateIsWhenTheOldestEventLeaves() throws {
@@ -135,13 +135,13 @@ struct RateLimitStoreTests {
     }
 
     @Test func workersRacingForTheLastEventsGetExactlyTheLimit() throws {
-        let path = db.path
+        let db = self.db
         let now = at(0)
         // 8 workers × 80 attempts against a limit of 250: without an atomic check-and-record,
         // some attempts read the same count and more than 250 get through.
         let answers = onThreads(8) { _ -> [String] in
             do {
-                let storage = try SQLiteStorage(path: path, clock: ManualClock(), random: SecureRandom())
+                let storage = try db.open()
                 return try (0..<80).map { _ in
                     let retry = try storage.rateLimits.consumeAll([RateLimit(key: "daily", limit: 250, window: 86_400)], now: now)
                     return retry == nil ? "allowed" : "refused"

@@ -6,7 +6,7 @@ import Testing
 @Suite("SQLiteConnection and Statement")
 struct SQLiteConnectionTests {
     @Test func opensWithWALBusyTimeoutForeignKeysAndNormalSync() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let connection = try SQLiteConnection(path: db.path)
         #expect(try connection.queryFirst("PRAGMA journal_mode") { $0.string(at: 0) } == "wal")
         #expect(try connection.queryFirst("PRAGMA busy_timeout") { $0.int(at: 0) } == 5000)
@@ -15,7 +15,7 @@ struct SQLiteConnectionTests {
     }
 
     @Test func openingAFileInAMissingFolderCarriesSQLitesMessage() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let path = db.directory.appendingPathComponent("missing/folder/x.db").path
         let error = try #require(throws: SQLiteError.self) { try SQLiteConnection(path: path) }
         #expect(error.code == .cantOpen)
@@ -24,7 +24,7 @@ struct SQLiteConnectionTests {
     }
 
     @Test func bindsEachSwiftTypeByIndexAndReadsItBack() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let connection = try SQLiteConnection(path: db.path)
         try connection.execute("CREATE TABLE t (v)")
         let cases: [((any SQLiteValueConvertible)?, SQLiteValue, String)] = [
@@ -58,7 +58,7 @@ struct SQLiteConnectionTests {
     }
 
     @Test func typedReadersConvertLikeSQLite() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let connection = try SQLiteConnection(path: db.path)
         let row = try #require(try connection.queryFirst("SELECT 7, 1.5, 'txt', x'0102', NULL") { row in
             (row.int(at: 0), row.bool(at: 0), row.double(at: 1), row.string(at: 2), row.bytes(at: 3), row.data(at: 3),
@@ -76,7 +76,7 @@ struct SQLiteConnectionTests {
     }
 
     @Test func bindsByNameWithOrWithoutPrefix() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let connection = try SQLiteConnection(path: db.path)
         let statement = try connection.prepare("SELECT :a, @b, $c, :d")
         try statement.bind(1, named: ":a")
@@ -97,7 +97,7 @@ struct SQLiteConnectionTests {
     }
 
     @Test func aWrongNumberOfArgumentsIsAnError() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let connection = try SQLiteConnection(path: db.path)
         let error = try #require(throws: SQLiteError.self) { try connection.run("SELECT ?, ?", [1]) }
         #expect(error.code == .range)
@@ -113,7 +113,7 @@ struct SQLiteConnectionTests {
         ("SELECT nope FROM sqlite_master", "no such column: nope"),
     ])
     func aBadStatementCarriesCodeMessageAndSQL(sql: String, message: String) throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let connection = try SQLiteConnection(path: db.path)
         for attempt: () throws -> Void in [{ _ = try connection.prepare(sql) }, { try connection.run(sql) }, { try connection.execute(sql) }] {
             let error = try #require(throws: SQLiteError.self) { try attempt() }
@@ -125,7 +125,7 @@ struct SQLiteConnectionTests {
     }
 
     @Test func aFailingStepCarriesTheExtendedCode() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let connection = try SQLiteConnection(path: db.path)
         try connection.execute("CREATE TABLE t (v TEXT NOT NULL)")
         let sql = "INSERT INTO t (v) VALUES (?)"
@@ -139,7 +139,7 @@ struct SQLiteConnectionTests {
     }
 
     @Test func aDuplicateKeyIsATypedError() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let connection = try SQLiteConnection(path: db.path)
         try connection.execute("CREATE TABLE t (a TEXT PRIMARY KEY, b TEXT, c TEXT, UNIQUE (b, c))")
         try connection.run("INSERT INTO t VALUES ('1', 'x', 'y')")
@@ -157,7 +157,7 @@ struct SQLiteConnectionTests {
     }
 
     @Test func prepareRefusesASecondStatementButExecuteRunsAScript() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let connection = try SQLiteConnection(path: db.path)
         let error = try #require(throws: SQLiteError.self) {
             try connection.prepare("CREATE TABLE a (x); CREATE TABLE b (x)")
@@ -168,7 +168,7 @@ struct SQLiteConnectionTests {
     }
 
     @Test func cachedStatementsArePreparedOncePerSQL() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let connection = try SQLiteConnection(path: db.path)
         let first = try connection.cachedStatement("SELECT ?")
         try first.bind([5])
@@ -183,7 +183,7 @@ struct SQLiteConnectionTests {
     }
 
     @Test func aTransactionCommitsOrRollsBackAsAWhole() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let connection = try SQLiteConnection(path: db.path)
         try connection.execute("CREATE TABLE t (v)")
         struct Failure: Error {}
@@ -203,7 +203,7 @@ struct SQLiteConnectionTests {
     }
 
     @Test func aNestedTransactionIsASavepoint() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let connection = try SQLiteConnection(path: db.path)
         try connection.execute("CREATE TABLE t (v)")
         struct Failure: Error {}
@@ -221,7 +221,7 @@ struct SQLiteConnectionTests {
     }
 
     @Test func aTransactionTakesTheWriteLockWhenItBegins() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(engine: .sqlite)
         let holder = try SQLiteConnection(path: db.path)
         let other = try SQLiteConnection(path: db.path, busyTimeoutMilliseconds: 0)
         try holder.execute("CREATE TABLE t (v)")

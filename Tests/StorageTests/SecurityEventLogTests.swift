@@ -1,12 +1,13 @@
 import Foundation
 import SQLiteStorage
 import Storage
+import TestSupport
 import Testing
 
-@Suite("SQLiteSecurityEventLog")
+@Suite("SecurityEventLog conformance")
 struct SecurityEventLogTests {
     let db: TemporaryDatabase
-    let storage: SQLiteStorage
+    let storage: any StorageBackend
     var log: any SecurityEventLog { storage.events }
 
     init() throws {
@@ -33,18 +34,31 @@ struct SecurityEventLogTests {
 
     @Test func valuesAreStoredVerbatim() throws {
         let event = SecurityEvent(time: epoch, kind: "x'); DROP TABLE countersign_security_events;--",
-                                  userId: "%", ipAddress: "_", phoneNumber: "\\", detail: "line\nbreak \u{0} \"quoted\" ✓")
+                                  userId: "%", ipAddress: "_", phoneNumber: "\\", detail: "line\nbreak \"quoted\" ✓")
         try log.append(event)
         #expect(try log.events(userId: "%", limit: 1) == [event])
         #expect(try log.events(userId: "u%", limit: 1) == [])
     }
 
+    /// SQLite keeps a NUL; PostgreSQL's text cannot, and the store refuses it rather than cut
+    /// the value short at it.
+    @Test func aNULIsKeptOrRefusedNeverCut() throws {
+        let event = SecurityEvent(time: epoch, kind: "k", userId: "u", detail: "before \u{0} after")
+        switch db.engine {
+        case .sqlite:
+            try log.append(event)
+            #expect(try log.events(userId: "u", limit: 1) == [event])
+        case .postgres:
+            #expect(throws: (any Error).self) { try log.append(event) }
+            #expect(try log.events(userId: "u", limit: 1) == [])
+        }
+    }
+
     @Test func theTableIsAppendOnly() throws {
         try log.append(SecurityEvent(time: epoch, kind: "sign-in"))
         for sql in ["UPDATE countersign_security_events SET kind = 'other'", "DELETE FROM countersign_security_events"] {
-            let error = try #require(throws: SQLiteError.self) { try storage.connection.run(sql) }
-            #expect(error.code == .constraintTrigger)
-            #expect(error.message == "countersign_security_events is append-only")
+            let error = try #require(throws: (any Error).self) { try db.execute(sql) }
+            #expect("\(error)".contains("countersign_security_events is append-only"))
         }
         #expect(try log.events(userId: nil, limit: 5).map(\.kind) == ["sign-in"])
     }

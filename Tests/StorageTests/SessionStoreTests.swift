@@ -2,12 +2,13 @@ import Crypto
 import Foundation
 import SQLiteStorage
 import Storage
+import TestSupport
 import Testing
 
-@Suite("SQLiteSessionStore")
+@Suite("SessionStore conformance")
 struct SessionStoreTests {
     let db: TemporaryDatabase
-    let storage: SQLiteStorage
+    let storage: any StorageBackend
     var sessions: any SessionStore { storage.sessions }
     let ada = makeUser(id: "3f2504e0-4f89-41d3-9a0c-0305e82c3301", email: "ada@example.com")
     let bob = makeUser(id: "7c9e6679-7425-40de-944b-e07fc1f90ae7", email: "bob@example.com")
@@ -32,7 +33,7 @@ struct SessionStoreTests {
     }
 
     func remaining() throws -> Set<String> {
-        Set(try storage.connection.query("SELECT id_hash FROM countersign_sessions") { $0.string(at: 0) })
+        Set(try db.texts("SELECT id_hash FROM countersign_sessions").compactMap { $0 })
     }
 
     @Test func aSessionRoundTrips() throws {

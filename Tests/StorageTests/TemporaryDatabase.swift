@@ -5,30 +5,8 @@ import Storage
 import TestSupport
 import Timekeeping
 
-/// A fresh folder per test with a database file path in it, removed when the test ends.
-final class TemporaryDatabase {
-    let directory: URL
-    let path: String
-    let clock = ManualClock()
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("countersign-storage-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        path = directory.appendingPathComponent("test.db").path
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    /// A storage on this file with the schema applied.
-    func migratedStorage() throws -> SQLiteStorage {
-        let storage = try SQLiteStorage(path: path, clock: clock, random: SecureRandom())
-        try storage.migrate()
-        return storage
-    }
-}
+/// A fresh database of the engine under test (`TestDatabase` in TestSupport).
+typealias TemporaryDatabase = TestDatabase
 
 /// The test epoch: 2026-11-26 12:00:00 UTC, a whole number of seconds so REAL round trips
 /// are exact.

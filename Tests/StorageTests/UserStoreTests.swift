@@ -2,12 +2,13 @@ import SQLiteStorage
 import Crypto
 import Foundation
 @testable import Storage
+import TestSupport
 import Testing
 
-@Suite("SQLiteUserStore")
+@Suite("UserStore conformance")
 struct UserStoreTests {
     let db: TemporaryDatabase
-    let storage: SQLiteStorage
+    let storage: any StorageBackend
     var users: any UserStore { storage.users }
 
     init() throws {
@@ -15,8 +16,9 @@ struct UserStoreTests {
         storage = try db.migratedStorage()
     }
 
-    private func column(_ name: String, of id: String) throws -> SQLiteValue? {
-        try storage.connection.queryFirst("SELECT \"\(name)\" FROM \"AspNetUsers\" WHERE \"Id\" = ?", [id]) { $0.value(at: 0) }
+    /// A column as the engine stores it, rendered as text (nil for NULL).
+    private func column(_ name: String, of id: String) throws -> String? {
+        try db.texts("SELECT CAST(\"\(name)\" AS TEXT) FROM \"AspNetUsers\" WHERE \"Id\" = '\(id)'").first ?? nil
     }
 
     private func isGuid(_ text: String) -> Bool {
@@ -37,17 +39,17 @@ struct UserStoreTests {
         try users.insert(user)
         #expect(try users.user(id: user.id) == user)
         #expect(try users.user(normalizedEmail: "ADA@EXAMPLE.COM") == user)
-        #expect(try column("LockoutEnd", of: user.id) == .text("2026-11-26 12:00:00.25+00:00"))
-        #expect(try column("EmailConfirmed", of: user.id) == .integer(1))
+        #expect(try column("LockoutEnd", of: user.id) == db.expected(sqlite: "2026-11-26 12:00:00.25+00:00", postgres: "2026-11-26 12:00:00.25+00"))
+        #expect(try column("EmailConfirmed", of: user.id) == db.expected(sqlite: "1", postgres: "true"))
     }
 
     @Test func absentOptionalsRoundTripAsNull() throws {
         let user = makeUser()
         try users.insert(user)
         #expect(try users.user(id: user.id) == user)
-        #expect(try column("PhoneNumber", of: user.id) == .null)
-        #expect(try column("LockoutEnd", of: user.id) == .null)
-        #expect(try column("LastName", of: user.id) == .null)
+        #expect(try column("PhoneNumber", of: user.id) == nil)
+        #expect(try column("LockoutEnd", of: user.id) == nil)
+        #expect(try column("LastName", of: user.id) == nil)
     }
 
     @Test func unknownUsersAreNil() throws {
@@ -130,7 +132,7 @@ struct UserStoreTests {
         stamps.insert(locked.concurrencyStamp)
         #expect(locked.accessFailedCount == 0)
         #expect(locked.lockoutEnd == until)
-        #expect(try column("LockoutEnd", of: user.id) == .text("2026-11-26 12:00:00+00:00"))
+        #expect(try column("LockoutEnd", of: user.id) == db.expected(sqlite: "2026-11-26 12:00:00+00:00", postgres: "2026-11-26 12:00:00+00"))
         #expect(stamps.count == 4)
 
         // The next failure counts from zero and leaves the lockout as it was.
@@ -183,7 +185,7 @@ struct UserStoreTests {
         // The same address as user name too (as registration writes it): still the email.
         let sameEverything = makeUser(id: "7c9e6679-7425-40de-944b-e07fc1f90ae7", email: "Ada@Example.COM")
         #expect(throws: StorageError.duplicateEmail) { try users.insert(sameEverything) }
-        #expect(try storage.connection.queryFirst("SELECT count(*) FROM \"AspNetUsers\"") { $0.int(at: 0) } == 1)
+        #expect(try db.scalar("SELECT count(*) FROM \"AspNetUsers\"") == 1)
     }
 
     @Test func otherDuplicatesAreNamed() throws {
@@ -199,7 +201,7 @@ struct UserStoreTests {
     @Test func sqlMetacharactersAreStoredVerbatim() throws {
         var user = makeUser(email: "o'brien+\"x\"@example.com")
         user.firstName = "Robert'); DROP TABLE \"AspNetUsers\";--"
-        user.lastName = "100% _under_ \\back\\ ?1 :name @p $v \u{0} ✓"
+        user.lastName = "100% _under_ \\back\\ ?1 :name @p $v $1 ✓" + db.expected(sqlite: " \u{0}", postgres: "")
         user.phoneNumber = "' OR '1'='1"
         user.passwordHash = "$1$;--/*"
         try users.insert(user)
@@ -212,7 +214,8 @@ struct UserStoreTests {
         #expect(stored.securityStamp == "x'y")
     }
 
-    @Test(arguments: [
+    /// EF Core's SQLite text format of DateTimeOffset; PostgreSQL has a real timestamptz.
+    @Test(.enabled(if: TestStorageEngine.current == .sqlite), arguments: [
         ("2026-11-26 14:00:00+02:00", 0.0),
         ("2026-11-26 07:30:00-04:30", 0.0),
         ("2026-11-26 12:00:00.1234567+00:00", 0.1234567),
@@ -221,15 +224,16 @@ struct UserStoreTests {
     func lockoutEndWrittenByASPNetIsRead(text: String, fraction: Double) throws {
         let user = makeUser()
         try users.insert(user)
-        try storage.connection.run("UPDATE \"AspNetUsers\" SET \"LockoutEnd\" = ?", [text])
+        try db.execute("UPDATE \"AspNetUsers\" SET \"LockoutEnd\" = '\(text)'")
         let lockoutEnd = try #require(try users.user(id: user.id)?.lockoutEnd)
         #expect(abs(lockoutEnd.timeIntervalSince(epoch) - fraction) < 1e-6)
     }
 
-    @Test func anUnreadableLockoutEndIsAnErrorNotAGuess() throws {
+    @Test(.enabled(if: TestStorageEngine.current == .sqlite))
+    func anUnreadableLockoutEndIsAnErrorNotAGuess() throws {
         let user = makeUser()
         try users.insert(user)
-        try storage.connection.run("UPDATE \"AspNetUsers\" SET \"LockoutEnd\" = 'tomorrow'")
+        try db.execute("UPDATE \"AspNetUsers\" SET \"LockoutEnd\" = 'tomorrow'")
         #expect(throws: StorageError.malformedValue(table: "AspNetUsers", column: "LockoutEnd", value: "tomorrow")) {
             try users.user(id: user.id)
         }

@@ -178,6 +178,11 @@ public final class PostgresConnection {
             preparedNames[sql] = name
         }
         let texts = arguments.map { $0?.postgresText }
+        // libpq passes C strings: a NUL would silently cut the value short. PostgreSQL's text
+        // cannot hold one anyway, so refuse it rather than store something else.
+        if texts.contains(where: { $0?.utf8.contains(0) == true }) {
+            throw PostgresError(sqlState: "22021", message: "a text value holds a NUL character, which PostgreSQL cannot store", sql: sql)
+        }
         let result = withOptionalCStrings(texts) { parameters in
             PQexecPrepared(connection, name, Int32(texts.count), parameters, nil, nil, 0)
         }

@@ -29,19 +29,22 @@ public final class PostgresUserStore: UserStore {
             user.twoFactorEnabled, user.lockoutEnd, user.lockoutEnabled, user.accessFailedCount, user.firstName, user.lastName,
         ]
         do {
-            try connection.run("""
+            // In a savepoint when called inside a transaction, so a duplicate leaves it usable
+            // for the look-up below (PostgreSQL aborts a transaction at its first error).
+            try connection.transaction { try connection.run("""
                 INSERT INTO "AspNetUsers" ("Id", "UserName", "NormalizedUserName", "Email", "NormalizedEmail", \
                 "EmailConfirmed", "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "PhoneNumber", "PhoneNumberConfirmed", \
                 "TwoFactorEnabled", "LockoutEnd", "LockoutEnabled", "AccessFailedCount", "FirstName", "LastName")
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, to_timestamp($13), $14, $15, $16, $17)
-                """, arguments)
+                """, arguments) }
         } catch let violation as PostgresError where violation.isUniqueViolation {
-            // The email is named first whatever index fired (user name = email here), since
-            // "address already registered" is the answer the user can act on.
-            switch violation.constraint {
-            case "EmailIndex", "UserNameIndex": throw StorageError.duplicateEmail
-            default: throw StorageError.duplicateUserId
-            }
+            // The email is named first even when another index of the row fired (user name =
+            // email in this application), since "address already registered" is the answer
+            // the user can act on.
+            if violation.constraint == "EmailIndex" { throw StorageError.duplicateEmail }
+            if try self.user(normalizedEmail: user.normalizedEmail) != nil { throw StorageError.duplicateEmail }
+            if violation.constraint == "UserNameIndex" { throw StorageError.duplicateUserName }
+            throw StorageError.duplicateUserId
         }
     }
 

@@ -1,11 +1,13 @@
 import FoundationEssentials
 import Storage
 
-/// `VerificationStore` on `countersign_phone_verifications`. `pending` reads `FOR UPDATE`: inside
-/// a transaction the row stays locked until the end, so a second worker checking a code for the
-/// same user waits, then sees the first one's outcome (the row gone, or its attempt counted) —
-/// the guarantee SQLite's single writer gives. Outside a transaction the lock lasts the one
-/// statement and costs nothing noticeable.
+/// `VerificationStore` on `countersign_phone_verifications`. `pending` locks the user's row in
+/// `"AspNetUsers"` (`FOR UPDATE OF`): inside a transaction it stays locked until the end, so a
+/// second worker sending or checking a code for the same user waits, then sees the first one's
+/// outcome (the row gone, its attempt or send counted) — the guarantee SQLite's single writer
+/// gives. The user's row, not the verification's, because before the first send there is no
+/// verification row to lock and two first sends would both start from nothing. Outside a
+/// transaction there is nothing to hold, and no lock is taken.
 public final class PostgresVerificationStore: VerificationStore {
     private let connection: PostgresConnection
 
@@ -14,9 +16,15 @@ public final class PostgresVerificationStore: VerificationStore {
     }
 
     public func pending(userId: String) throws -> PendingVerification? {
-        try connection.queryFirst("""
+        if connection.isInTransaction {
+            // Lock first, read after, in two statements: at READ COMMITTED the read then takes a
+            // snapshot from after the lock was granted, so it sees what the previous holder
+            // committed. (One statement joining both would re-check only the locked row.)
+            try connection.run(#"SELECT 1 FROM "AspNetUsers" WHERE "Id" = $1 FOR UPDATE"#, [userId])
+        }
+        return try connection.queryFirst("""
             SELECT user_id, phone_number, code_hash, expires_at, attempts, sends, last_sent_at, created_at
-            FROM countersign_phone_verifications WHERE user_id = $1 FOR UPDATE
+            FROM countersign_phone_verifications WHERE user_id = $1
             """, [userId]) { row in
             PendingVerification(
                 userId: row.string(at: 0), phoneNumber: row.string(at: 1),

@@ -49,26 +49,22 @@ import Timekeeping
         #expect(throws: PhoneVerificationError.self) { try verifier.verify(code: codes[0], user: world.user(), clientAddress: ip) }
 
         // The row holds a 32-byte hash, not the code.
-        let row = try world.storage.connection.query("SELECT * FROM countersign_phone_verifications") { statement in
-            (0..<statement.columnCount).map { statement.value(at: $0) }
-        }
-        #expect(row.count == 1)
-        for value in row.flatMap({ $0 }) {
-            switch value {
-            case .text(let text): #expect(!codes.contains { text.contains($0) })
-            case .blob(let bytes):
-                #expect(bytes.count == 32)
-                #expect(!codes.contains { String(decoding: bytes, as: UTF8.self).contains($0) })
-            default: break
-            }
-        }
+        let texts = try world.database.texts("""
+            SELECT user_id || '|' || phone_number || '|' || CAST(expires_at AS TEXT) || '|' || CAST(attempts AS TEXT)
+            FROM countersign_phone_verifications
+            """)
+        #expect(texts.count == 1)
+        for text in texts.compactMap({ $0 }) { #expect(!codes.contains { text.contains($0) }) }
+        let hash = try #require(try world.store.pending(userId: world.users[0].id)?.codeHash)
+        #expect(hash.count == 32)
+        for code in codes { #expect(!String(decoding: hash, as: UTF8.self).contains(code)) }
         // Nor is it anywhere in the audit trail.
         for event in try world.storage.events.events(userId: nil, limit: 1000) {
             let text = [event.kind, event.userId, event.ipAddress, event.phoneNumber, event.detail].compactMap { $0 }.joined(separator: " ")
             #expect(!codes.contains { text.contains($0) }, "\(text)")
         }
-        // Nor anywhere in the database files (the main file and the WAL).
-        for file in [world.path, world.path + "-wal"] {
+        // Nor anywhere in the database files (the main file and the WAL), where there are files.
+        for file in world.database.engine == .sqlite ? [world.database.path, world.database.path + "-wal"] : [] {
             let bytes = String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: file))) ?? Data(), as: UTF8.self)
             #expect(!codes.contains { bytes.contains($0) }, "\(file)")
         }
@@ -87,7 +83,7 @@ import Timekeeping
         #expect(try verifier.pending(userId: world.users[0].id)?.codeHash != hashForA)
 
         // A's hash with B as the pending number: the code sent to A is refused.
-        try world.storage.connection.run("UPDATE countersign_phone_verifications SET code_hash = ?", [hashForA])
+        try world.database.run("UPDATE countersign_phone_verifications SET code_hash = $1", [hashForA])
         let error = #expect(throws: PhoneVerificationError.self) {
             try verifier.verify(code: "424242", user: world.user(), clientAddress: ip)
         }
@@ -100,7 +96,7 @@ import Timekeeping
         try verifier.send(to: phone(numberA), user: world.user(), clientAddress: ip)
         let code = try #require(world.sms.lastCode)
         // Someone (a bug, an edited row) points the pending verification at another number.
-        try world.storage.connection.run("UPDATE countersign_phone_verifications SET phone_number = ?", [numberB])
+        try world.database.run("UPDATE countersign_phone_verifications SET phone_number = $1", [numberB])
         #expect(throws: PhoneVerificationError.self) { try verifier.verify(code: code, user: world.user(), clientAddress: ip) }
         #expect(try world.user().phoneNumberConfirmed == false)
     }
@@ -113,10 +109,10 @@ import Timekeeping
         let hash = try #require(try verifier.pending(userId: world.users[0].id)?.codeHash)
         // User 2 has the same security stamp and a pending verification for the same number
         // carrying user 1's code hash: only the user id tells them apart.
-        try world.storage.connection.run("UPDATE \"AspNetUsers\" SET \"SecurityStamp\" = ? WHERE \"Id\" = ?",
+        try world.database.run("UPDATE \"AspNetUsers\" SET \"SecurityStamp\" = $1 WHERE \"Id\" = $2",
                                          [try world.user(1).securityStamp, world.users[1].id])
         try verifier.send(to: phone(numberA), user: world.user(2), clientAddress: "203.0.113.2")
-        try world.storage.connection.run("UPDATE countersign_phone_verifications SET code_hash = ? WHERE user_id = ?",
+        try world.database.run("UPDATE countersign_phone_verifications SET code_hash = $1 WHERE user_id = $2",
                                          [hash, world.users[1].id])
         #expect(throws: PhoneVerificationError.self) { try verifier.verify(code: code, user: world.user(2), clientAddress: ip) }
         #expect(try world.user(2).phoneNumberConfirmed == false)
@@ -238,7 +234,7 @@ import Timekeeping
     @Test func parallelRequestsWithTheRightCodeSucceedExactlyOnce() throws {
         let world = try VerificationWorld()
         let settings = world.settings("[tokens]\nresend_cooldown = 0s\nmax_sends_per_hour = 100")
-        let path = world.path
+        let database = world.database
         // Rounds, because one round of a broken (check-then-act) verifier may still come out
         // right by luck of the scheduling.
         for round in 0..<12 {
@@ -251,11 +247,11 @@ import Timekeeping
             // have, set up first and then released together on the same code.
             let outcomes = onThreads(8, setUp: { index -> PhoneVerifier? in
                 let clock = ManualClock(now)
-                guard let storage = try? SQLiteStorage(path: path, clock: clock, random: SeededRandom(seed: UInt64(index))),
+                guard let storage = try? database.open(random: SeededRandom(seed: UInt64(index))),
                       let parser = try? PhoneNumberParser() else { return nil }
                 let issuer = StoredCodeIssuer(settings: settings, sms: RecordingSmsSender(),
                                               key: StoredCodeIssuer.key(fromCookieSecret: testSecret), random: SeededRandom())
-                return PhoneVerifier(settings: settings, issuer: issuer, store: SQLiteVerificationStore(connection: storage.connection),
+                return PhoneVerifier(settings: settings, issuer: issuer, store: storage.verifications,
                                      storage: storage, sms: RecordingSmsSender(), parser: parser, clock: clock,
                                      random: SeededRandom(seed: UInt64(100 * round + index)))
             }) { index, verifier -> String in

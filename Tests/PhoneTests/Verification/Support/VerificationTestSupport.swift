@@ -102,33 +102,25 @@ func bigEndianBytes(_ value: UInt64) -> [UInt8] {
     withUnsafeBytes(of: value.bigEndian) { Array($0) }
 }
 
-/// A fresh SQLite file with Countersign's schema, the phone table, and users 1…`users`.
+/// A fresh database of the engine under test (`TestDatabase`) with Countersign's schema and
+/// users 1…`users`.
 final class VerificationWorld {
-    let directory: URL
-    let path: String
+    let database: TestDatabase
     let clock = ManualClock(testEpoch)
-    let storage: SQLiteStorage
-    let store: SQLiteVerificationStore
+    let storage: any StorageBackend
+    var store: any VerificationStore { storage.verifications }
     let sms = RecordingSmsSender()
     let random = SeededRandom()
     private(set) var users: [UserRecord] = []
 
     init(users count: Int = 2) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("countersign-phone-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        path = directory.appendingPathComponent("test.db").path
-        storage = try SQLiteStorage(path: path, clock: clock, random: random)
-        try storage.migrate()
-        store = SQLiteVerificationStore(connection: storage.connection)
+        database = try TestDatabase(clock: clock)
+        storage = try database.migratedStorage(random: random)
         for index in 1...count {
             let user = makeUser(index)
             try storage.users.insert(user)
             users.append(user)
         }
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: directory)
     }
 
     /// The user as stored now (stamp and phone change on verification).

@@ -1,0 +1,77 @@
+import Crypto
+import Foundation
+import PostgresStorage
+import Storage
+import TestSupport
+import Testing
+import Timekeeping
+
+/// What only PostgreSQL has: ASP.NET Core Identity's Npgsql column types, and migrations from
+/// many connections at once serialised by the advisory lock. Runs in the PostgreSQL pass of
+/// `make test`.
+@Suite("PostgreSQL schema", .enabled(if: TestStorageEngine.current == .postgres))
+struct PostgresSchemaTests {
+    let names = ["0001_aspnet_users", "0002_sessions", "0003_rate_limit_events", "0004_security_events", "0100_phone_verifications"]
+
+    @Test func aspNetUsersHasNpgsqlsTypes() throws {
+        let db = try TestDatabase()
+        _ = try db.migratedStorage()
+        let columns = try db.texts("""
+            SELECT column_name || ' ' || data_type || coalesce('(' || character_maximum_length || ')', '') || \
+            CASE WHEN is_nullable = 'NO' THEN ' NOT NULL' ELSE '' END
+            FROM information_schema.columns WHERE table_name = 'AspNetUsers' AND table_schema = current_schema()
+            ORDER BY ordinal_position
+            """).compactMap { $0 }
+        #expect(columns == [
+            "Id text NOT NULL",
+            "UserName character varying(256)",
+            "NormalizedUserName character varying(256)",
+            "Email character varying(256)",
+            "NormalizedEmail character varying(256)",
+            "EmailConfirmed boolean NOT NULL",
+            "PasswordHash text",
+            "SecurityStamp text",
+            "ConcurrencyStamp text",
+            "PhoneNumber text",
+            "PhoneNumberConfirmed boolean NOT NULL",
+            "TwoFactorEnabled boolean NOT NULL",
+            "LockoutEnd timestamp with time zone",
+            "LockoutEnabled boolean NOT NULL",
+            "AccessFailedCount integer NOT NULL",
+            "FirstName text NOT NULL",
+            "LastName text",
+        ])
+        let primaryKey = try db.texts("""
+            SELECT constraint_name FROM information_schema.table_constraints
+            WHERE table_name = 'AspNetUsers' AND constraint_type = 'PRIMARY KEY' AND table_schema = current_schema()
+            """)
+        #expect(primaryKey == ["PK_AspNetUsers"])
+    }
+
+    @Test func connectionsMigratingAtOnceApplyEachMigrationExactlyOnce() throws {
+        let db = try TestDatabase()
+        let applied = onThreads(8) { _ -> [String] in
+            do { return try db.open().migrate() } catch { return ["failed: \(error)"] }
+        }
+        #expect(applied.flatMap { $0 }.sorted() == names)
+        #expect(try db.scalar("SELECT count(*) FROM countersign_migrations") == names.count)
+        #expect(try db.open().pendingMigrations() == [])
+    }
+
+    @Test func anUnreachableServerIsUnavailableAndTheConnectionRecovers() throws {
+        let storage = PostgresStorage(connectionString: "host=127.0.0.1 port=1 connect_timeout=2", clock: ManualClock(),
+                                      random: SecureRandom())
+        #expect(throws: StorageError.self) { try storage.ping() }
+        #expect(throws: StorageError.self) { try storage.users.user(id: "x") }
+    }
+
+    @Test func errorsCarryTheSQLStateAndTheStatement() throws {
+        let db = try TestDatabase()
+        let connection = PostgresConnection(connectionString: ProcessInfo.processInfo.environment["COUNTERSIGN_TEST_POSTGRES_URL"]!)
+        let error = try #require(throws: PostgresError.self) { try connection.run("SELECT * FROM no_such_table WHERE x = $1", [1]) }
+        #expect(error.sqlState == "42P01")
+        #expect(error.message.contains("no_such_table"))
+        #expect(error.sql?.contains("no_such_table") == true)
+        _ = db
+    }
+}
