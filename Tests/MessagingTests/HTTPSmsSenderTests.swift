@@ -118,6 +118,22 @@ let hostileTexts: [String] = [
         #expect(request.headers["accept"] == "application/json")
     }
 
+    @Test func headersMayComeFromASecretFile() throws {
+        let server = try FakeHTTPServer(status: 200, body: "{}")
+        defer { server.stop() }
+        let folder = try TemporaryDirectory()
+        try "Authorization: Bearer from-a-file\nX-Account: 42\n".write(toFile: folder.file("sms-headers"), atomically: true, encoding: .utf8)
+        let config = Config(
+            text: "[sms]\nprovider = http\n[http_sms]\nurl = \(server.baseURL)/send\nheaders_file = sms-headers\n",
+            file: "test.conf", environment: [:], directory: folder.path
+        )
+        let sender = HTTPSmsSender(config: config)
+        #expect(config.problems.isEmpty)
+        _ = try sender.send(SmsMessage(to: "+12015550123", body: "hi"))
+        #expect(server.requests.first?.headers["authorization"] == "Bearer from-a-file")
+        #expect(server.requests.first?.headers["x-account"] == "42")
+    }
+
     @Test(arguments: [202, 204])
     func acceptStatusDecidesWhatIsSent(status: Int) throws {
         let server = try FakeHTTPServer(status: status, body: "")

@@ -70,6 +70,12 @@ import Testing
         #expect(problems("url = \(url)\n") == [])
     }
 
+    @Test func placeholdersInTheURLAreRefused() {
+        #expect(problems("url = https://gateway.example/send/{to}\n") == [
+            "test.conf:4: http_sms.url: placeholders are filled in http_sms.body only (with GET it becomes the query string)",
+        ])
+    }
+
     @Test func aMissingURLNamesWhoNeedsIt() {
         #expect(problems("") == ["test.conf: missing key http_sms.url, required by sms.provider = http"])
     }

@@ -38,12 +38,15 @@ struct HTTPSmsSettings {
     /// `http_sms.accept_status` (default `200-299`) and `http_sms.timeout` (default `10s`).
     init(config: Config) {
         let who = "sms.provider = http"
-        url = config.required("http_sms.url", by: who)
+        let url = config.required("http_sms.url", by: who)
+        self.url = url
         if !url.isEmpty {
             if !ApiBaseURL.mayCarryCredentials(url) {
                 config.fail("http_sms.url", "must be an https:// URL (http:// only to 127.0.0.1, ::1 or localhost), without user:password@ — credentials go in http_sms.headers")
             } else if url.contains("#") {
                 config.fail("http_sms.url", "must not contain a #fragment")
+            } else if HTTPSmsTemplate.Placeholder.allCases.contains(where: { url.contains("{\($0.rawValue)}") }) {
+                config.fail("http_sms.url", "placeholders are filled in http_sms.body only (with GET it becomes the query string)")
             }
         }
         method = Method(rawValue: config.choice("http_sms.method", default: "POST", among: ["POST", "GET"])) ?? .post
@@ -60,9 +63,10 @@ struct HTTPSmsSettings {
         let headerList = HTTPSmsHeaders.parse(config.string("http_sms.headers", default: "", allowEmpty: true))
         headers = headerList.headers
         for problem in headerList.problems { config.fail("http_sms.headers", problem) }
-        let statusText = config.string("http_sms.accept_status", default: "200-299")
-        accepted = AcceptedStatuses.parse(statusText) ?? .standard
-        if AcceptedStatuses.parse(statusText) == nil {
+        if let statuses = AcceptedStatuses.parse(config.string("http_sms.accept_status", default: "200-299")) {
+            accepted = statuses
+        } else {
+            accepted = .standard
             config.fail("http_sms.accept_status", "must be HTTP statuses from 100 to 599, e.g. 200-299 or 200, 202")
         }
         let total = config.duration("http_sms.timeout", default: "10s")
