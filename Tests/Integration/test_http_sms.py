@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import fake_gateways as fg
+import gateway_apis as apis
 from fake_gateways import FakeGateway
 from fake_providers import code_in, enter_code, fresh_us_number, last_sms, phone_config, phone_user, send_code
 from harness import REPO, SECRET, binary_path, render_config
@@ -42,7 +42,7 @@ def recipe_keys(text: str) -> dict[str, str]:
 
 def pointed_at(name: str, keys: dict[str, str], gateway: FakeGateway) -> dict[str, str]:
     """The recipe with the gateway's documented https host replaced by the local fake."""
-    origin = f"https://{fg.HOSTS[name]}/"
+    origin = f"https://{apis.HOSTS[name]}/"
     assert keys["http_sms.url"].startswith(origin), f"{name}: the recipe's URL is not on {origin}"
     return {**keys, "http_sms.url": gateway.url + "/" + keys["http_sms.url"][len(origin):]}
 
@@ -68,14 +68,14 @@ def run(*args, env: dict[str, str]):
 
 
 def secrets_of(name: str) -> list[str]:
-    return [value for key, value in fg.ENVIRONMENT[name].items() if "ID" not in key]
+    return [value for key, value in apis.ENVIRONMENT[name].items() if "ID" not in key]
 
 
 def test_the_readme_has_the_recipes():
     recipes = readme_recipes()
     assert REQUIRED <= set(recipes), sorted(recipes)
     for name, text in recipes.items():
-        assert name in fg.SPECS, f"recipe {name} has no fake gateway to test it against"
+        assert name in apis.SPECS, f"recipe {name} has no fake gateway to test it against"
         assert recipe_keys(text)["sms.provider"] == "http"
 
 
@@ -84,7 +84,7 @@ def test_recipe_sends_what_the_gateway_documents(tmp_path, name):
     keys = recipe_keys(readme_recipes()[name])
     with FakeGateway(name) as gateway:
         path = write_config(tmp_path, pointed_at(name, keys, gateway))
-        result = run("send-test-sms", "--config", str(path), NUMBER, env=fg.ENVIRONMENT[name])
+        result = run("send-test-sms", "--config", str(path), NUMBER, env=apis.ENVIRONMENT[name])
         output = (result.stdout + result.stderr).decode()
         assert result.returncode == 0, output
         assert gateway.failures == []
@@ -102,7 +102,7 @@ def test_recipe_sends_what_the_gateway_documents(tmp_path, name):
 @pytest.mark.parametrize("name", sorted(REQUIRED))
 def test_recipe_passes_check_config(tmp_path, name):
     path = write_config(tmp_path, recipe_keys(readme_recipes()[name]))
-    result = run("check-config", "--config", str(path), env=fg.ENVIRONMENT[name])
+    result = run("check-config", "--config", str(path), env=apis.ENVIRONMENT[name])
     assert result.returncode == 0, result.stderr.decode()
     assert result.stderr.decode() == ""
 
@@ -145,7 +145,7 @@ def test_phone_verification_through_a_recipe_with_failover(make_site, monkeypatc
     gateway is down or refuses, the next provider (`file`) gets the message and the log says why,
     without the code, the number or the API key."""
     with FakeGateway("telnyx") as gateway:
-        for key, value in fg.ENVIRONMENT["telnyx"].items():
+        for key, value in apis.ENVIRONMENT["telnyx"].items():
             monkeypatch.setenv(key, value)
         keys = pointed_at("telnyx", recipe_keys(readme_recipes()["telnyx"]), gateway)
         site = make_site(phone_config({**keys, "sms.provider": "http, file"}))
@@ -169,6 +169,6 @@ def test_phone_verification_through_a_recipe_with_failover(make_site, monkeypatc
             code = code_in(last_sms(site, number)["body"])
             log = site.log_text()
             assert logged in log and "trying file" in log, log
-            assert code not in log and number[1:] not in log and fg.TELNYX_API_KEY not in log, log
+            assert code not in log and number[1:] not in log and apis.TELNYX_API_KEY not in log, log
         assert gateway.failures == []
         assert len(gateway.requests) == 3
