@@ -70,10 +70,13 @@ import Testing
         #expect(problems("url = \(url)\n") == [])
     }
 
-    @Test func placeholdersInTheURLAreRefused() {
-        #expect(problems("url = https://gateway.example/send/{to}\n") == [
-            "test.conf:4: http_sms.url: placeholders are filled in http_sms.body only (with GET it becomes the query string)",
-        ])
+    @Test(arguments: [
+        ("url = https://gateway.example/send/{to}", "http_sms.url: placeholders are filled in http_sms.body only (with GET it becomes the query string)"),
+        ("url = https://gateway.example/send#top", "http_sms.url: must not contain a #fragment"),
+        ("url = https://gateway.example/my send", "http_sms.url: must not contain spaces or control characters; percent-encode them"),
+    ])
+    func aURLCurlWouldMisreadIsRefused(line: String, expected: String) {
+        #expect(problems(line + "\n") == ["test.conf:4: " + expected])
     }
 
     @Test func aMissingURLNamesWhoNeedsIt() {

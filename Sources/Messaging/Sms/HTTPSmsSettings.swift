@@ -43,6 +43,8 @@ struct HTTPSmsSettings {
         if !url.isEmpty {
             if !ApiBaseURL.mayCarryCredentials(url) {
                 config.fail("http_sms.url", "must be an https:// URL (http:// only to 127.0.0.1, ::1 or localhost), without user:password@ — credentials go in http_sms.headers")
+            } else if url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
+                config.fail("http_sms.url", "must not contain spaces or control characters; percent-encode them")
             } else if url.contains("#") {
                 config.fail("http_sms.url", "must not contain a #fragment")
             } else if HTTPSmsTemplate.Placeholder.allCases.contains(where: { url.contains("{\($0.rawValue)}") }) {
