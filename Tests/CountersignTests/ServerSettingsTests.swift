@@ -49,6 +49,8 @@ import Testing
             "sms.daily_limit", "sms.command", "twilio.account_sid", "twilio.auth_token", "twilio.from",
             "twilio.messaging_service_sid", "twilio.verify_service_sid", "twilio.api_base", "twilio.verify_api_base",
             "vonage.api_key", "vonage.api_secret", "vonage.from", "vonage.api_base", "templates.dir",
+            "http_sms.url", "http_sms.method", "http_sms.content_type", "http_sms.body", "http_sms.from",
+            "http_sms.headers", "http_sms.accept_status", "http_sms.timeout",
         ]
         #expect(ConfigKeys.all == contract)
     }

@@ -10,7 +10,7 @@ import Testing
         #expect(config.problems.isEmpty)
     }
 
-    @Test(arguments: [("log", "log"), ("file", "file"), ("twilio", "twilio"), ("vonage", "vonage"), ("command", "command")])
+    @Test(arguments: [("log", "log"), ("file", "file"), ("twilio", "twilio"), ("vonage", "vonage"), ("http", "http"), ("command", "command")])
     func eachNameMakesItsProvider(name: String, expected: String) {
         let config = makeConfig("[sms]\nprovider = \(name)\n")
         #expect(SmsProviders.make(config: config)?.name == expected)
@@ -19,7 +19,7 @@ import Testing
     @Test func unknownNameIsAProblemListingTheKnownOnes() {
         let config = makeConfig("[sms]\nprovider = twillio\n")
         #expect(SmsProviders.make(config: config) == nil)
-        #expect(config.problemMessages == ["test.conf:2: sms.provider: unknown provider \"twillio\"; known providers: log, file, twilio, vonage, command"])
+        #expect(config.problemMessages == ["test.conf:2: sms.provider: unknown provider \"twillio\"; known providers: log, file, twilio, vonage, http, command"])
     }
 
     @Test func commaListMakesFailoverInOrder() throws {
@@ -59,9 +59,18 @@ import Testing
     @Test func configKeysCoverEveryKeyTheProvidersRead() throws {
         let config = makeConfig("""
             [sms]
-            provider = file, twilio, vonage, command
+            provider = file, twilio, vonage, http, command
             path = /tmp/x
             command = /bin/true
+            [http_sms]
+            url = https://gateway.example/send
+            method = POST
+            content_type = application/json
+            body = {"to":"{to}","text":"{text}","from":"{from}"}
+            from = Countersign
+            headers = Authorization: Bearer t
+            accept_status = 200-299
+            timeout = 5s
             [twilio]
             account_sid = \(twilioSid)
             auth_token = t

@@ -45,6 +45,9 @@ public final class HTTPClient {
         try easy.set(CURLOPT_URL, request.url)
         try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
         try easy.set(CURLOPT_FOLLOWLOCATION, false)
+        // libcurl's defaults, stated so that no later change of options can drop them silently.
+        try easy.set(CURLOPT_SSL_VERIFYPEER, true)
+        try easy.set(CURLOPT_SSL_VERIFYHOST, 2)
         try easy.setTimeouts(connect: request.timeouts.connect, total: request.timeouts.total)
         try easy.set(CURLOPT_USERAGENT, "Countersign")
 

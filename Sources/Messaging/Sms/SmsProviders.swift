@@ -11,6 +11,7 @@ public enum SmsProviders {
         ("file", { config, clock in FileSmsSender(config: config, clock: clock) }),
         ("twilio", { config, _ in TwilioSmsSender(config: config) }),
         ("vonage", { config, _ in VonageSmsSender(config: config) }),
+        ("http", { config, _ in HTTPSmsSender(config: config) }),
         ("command", { config, _ in CommandSmsSender(config: config) }),
     ]
 
@@ -22,6 +23,8 @@ public enum SmsProviders {
         "sms.provider", "sms.path", "sms.command",
         "twilio.account_sid", "twilio.auth_token", "twilio.from", "twilio.messaging_service_sid", "twilio.api_base",
         "vonage.api_key", "vonage.api_secret", "vonage.from", "vonage.api_base",
+        "http_sms.url", "http_sms.method", "http_sms.content_type", "http_sms.body", "http_sms.from",
+        "http_sms.headers", "http_sms.accept_status", "http_sms.timeout",
     ]
 
     /// Builds the provider(s) named by `sms.provider` (default `log`). Problems with their keys are

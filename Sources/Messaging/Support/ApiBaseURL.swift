@@ -9,14 +9,25 @@ public enum ApiBaseURL {
     public static func read(_ key: String, from config: Config, default defaultValue: String) -> String {
         var value = config.string(key, default: defaultValue)
         while value.hasSuffix("/") { value.removeLast() }
-        if value.hasPrefix("https://") && value.count > "https://".count { return value }
-        if value.hasPrefix("http://") && isLoopback(host(of: value.dropFirst("http://".count))) { return value }
+        if mayCarryCredentials(value) { return value }
         config.fail(key, "must be an https:// URL (http:// only for 127.0.0.1, ::1 or localhost), got \"\(value)\"")
         return value
     }
 
-    private static func host(of rest: Substring) -> Substring {
-        let authority = rest.prefix { $0 != "/" }
+    /// `https://` with a host, or `http://` to a loopback host; never with `user:password@`, which
+    /// would also make `http://127.0.0.1:80@example.com` look local while libcurl goes elsewhere.
+    static func mayCarryCredentials(_ url: String) -> Bool {
+        for (scheme, loopbackOnly) in [("https://", false), ("http://", true)] where url.hasPrefix(scheme) {
+            let rest = url.dropFirst(scheme.count)
+            let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            guard !authority.contains("@") else { return false }
+            let host = host(of: authority)
+            return !host.isEmpty && (!loopbackOnly || isLoopback(host))
+        }
+        return false
+    }
+
+    private static func host(of authority: Substring) -> Substring {
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
             return authority[authority.index(after: authority.startIndex)..<close]
         }
