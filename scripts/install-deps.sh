@@ -33,7 +33,7 @@ if ((${#missing[@]})); then
 fi
 
 if [[ "${1:-}" == "--test" ]]; then
-  python3 -c 'import pytest, requests' 2>/dev/null || python3 -m pip install -q pytest requests
+  python3 -c 'import pytest, requests, psycopg' 2>/dev/null || python3 -m pip install -q pytest requests 'psycopg[binary]'
 fi
 # nginx from Debian starts itself as a service on install; ours run on their own ports.
 exit 0

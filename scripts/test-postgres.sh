@@ -21,11 +21,17 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 
 pid=""
 cleanup() {
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-    kill -INT "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  # The server's own pid (runuser does not pass signals on): SIGINT is its fast shutdown.
+  local server
+  server=$(head -1 "$dir/data/postmaster.pid" 2>/dev/null || true)
+  for p in $server $pid; do kill -INT "$p" 2>/dev/null || true; done
+  for _ in $(seq 1 100); do
+    alive=0
+    for p in $server $pid; do kill -0 "$p" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.1
+  done
+  for p in $server $pid; do kill -KILL "$p" 2>/dev/null || true; done
   rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import requests
 
+from database import Database
+
 REPO = Path(__file__).resolve().parents[2]
 NGINX_TEMPLATE = REPO / "conf" / "nginx-dev.conf.in"
 WWW = REPO / "www"
@@ -143,7 +145,7 @@ class StartError(RuntimeError):
 class Site:
     """One running Countersign + nginx. Use `Site.start()`; always `stop()`."""
 
-    def __init__(self, root: Path, port: int, binary: Path):
+    def __init__(self, root: Path, port: int, binary: Path, database: Database | None = None):
         self.root = root
         self.port = port
         self.binary = binary
@@ -151,7 +153,8 @@ class Site:
         self.account = self.base + "/Account"
         self.conf_path = root / "countersign.conf"
         self.socket_path = root / "countersign.sock"
-        self.db_path = root / "countersign.db"
+        self.database = database or Database(root)
+        self.db_path = self.database.path
         self.email_path = root / "outbox" / "email.jsonl"
         self.sms_path = root / "outbox" / "sms.jsonl"
         self.serve_log = root / "serve.log"
@@ -165,10 +168,11 @@ class Site:
 
     @classmethod
     def start(cls, extra: dict[str, str] | None = None, *, root: Path | None = None,
-              binary: Path | None = None, launcher: str = "serve", workers: int = 2) -> "Site":
+              binary: Path | None = None, launcher: str = "serve", workers: int = 2,
+              database: Database | None = None) -> "Site":
         own = root is None
         root = Path(tempfile.mkdtemp(prefix="cs-it-")) if root is None else root
-        site = cls(root, free_port(), binary or binary_path())
+        site = cls(root, free_port(), binary or binary_path(), database)
         site._own_root = own
         try:
             site._write_config(extra or {}, workers)
@@ -192,7 +196,7 @@ class Site:
             "server.workers": str(workers),
             "server.base_url": self.base,
             "server.shutdown_timeout": "5s",
-            "storage.path": str(self.db_path),
+            **self.database.config(),
             "cookies.secret": SECRET,
             "cookies.secure": "false",
             "passwords.argon2_memory": "19456",
@@ -303,6 +307,11 @@ class Site:
                 os.killpg(self.serve.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+        if not os.environ.get("KEEP_SITE"):
+            try:
+                self.database.drop()
+            except Exception:  # noqa: BLE001 - a database left behind goes with the server
+                pass
         if self._own_root and not os.environ.get("KEEP_SITE"):
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -410,12 +419,11 @@ class Site:
         assert links, "no confirmation link in:\n" + mails[-1]["text"]
         return links[0]
 
-    def db(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.db_path, timeout=10)
-        conn.row_factory = sqlite3.Row
-        return conn
+    def db(self):
+        """A connection to this site's database (SQLite or PostgreSQL, see database.py)."""
+        return self.database.connect()
 
-    def user_row(self, email: str) -> sqlite3.Row | None:
+    def user_row(self, email: str):
         with self.db() as conn:
             return conn.execute("SELECT * FROM AspNetUsers WHERE NormalizedEmail = ?", (email.upper(),)).fetchone()
 

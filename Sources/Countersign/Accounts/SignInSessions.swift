@@ -39,8 +39,10 @@ final class SignInSessions {
     }
 
     /// The valid sign-in this request carries, or nil. Storage failures count as "not signed in"
-    /// only after being logged: a broken database must not look like a working one.
-    func current(request: Request, now: Date) -> SignIn? {
+    /// only after being logged: a broken database must not look like a working one. A storage
+    /// that does not answer at all is thrown (`StorageError.unavailable`): the request gets 503,
+    /// not a sign-in page that would look like the visitor was signed out.
+    func current(request: Request, now: Date) throws -> SignIn? {
         guard let id = request.cookie(cookieName), let idHash = Self.hash(id) else { return nil }
         do {
             guard let session = try store.session(idHash: idHash) else { return nil }
@@ -56,6 +58,10 @@ final class SignInSessions {
                 try store.touch(idHash: idHash, at: now)
             }
             return SignIn(session: session, user: user)
+        } catch let error as StorageError {
+            if case .unavailable = error { throw error }
+            Log.error("reading the session failed: \(error)")
+            return nil
         } catch {
             Log.error("reading the session failed: \(error)")
             return nil

@@ -28,12 +28,20 @@ final class Application: Responder {
         let context = RequestContext(request: request, services: services, form: Form())
         var response: Response
         do {
+            try services.bringSchemaUpToDate()
             response = try handle(request, context: context)
         } catch let error as HTTPError {
             response = errorPage(error, context: context)
+        } catch where StorageOutage.isOutage(error) {
+            Log.error("\(request.method) \(request.path): \(error)")
+            response = StorageOutage.response()
         } catch {
             Log.error("\(request.method) \(request.path): \(error)")
             response = Self.internalError()
+        }
+        if context.storageUnavailable {
+            Log.error("\(request.method) \(request.path): storage unavailable while reading the sign-in")
+            response = StorageOutage.response()
         }
         return response
     }

@@ -20,6 +20,9 @@ final class RequestContext {
     private(set) var outgoingFlash: [FlashMessage] = []
     private(set) var setCookies: [String] = []
     private var resolvedSignIn: SignIn??
+    /// Set when storage did not answer while this request was looking up its sign-in: the
+    /// pipeline then answers 503 whatever the handler made of "not signed in".
+    private(set) var storageUnavailable = false
 
     init(request: Request, services: Services, form: Form) {
         self.request = request
@@ -37,7 +40,13 @@ final class RequestContext {
     /// The current sign-in, checked against the session store once per request.
     var signIn: SignIn? {
         if let resolved = resolvedSignIn { return resolved }
-        let found = services.sessions.current(request: request, now: now)
+        let found: SignIn?
+        do {
+            found = try services.sessions.current(request: request, now: now)
+        } catch {
+            storageUnavailable = true
+            found = nil
+        }
         resolvedSignIn = .some(found)
         return found
     }

@@ -31,6 +31,29 @@ final class Services {
     /// sign-in takes as long for unknown addresses as for known ones. Made once per worker.
     private(set) lazy var dummyPasswordHash: String = (try? passwordHasher.hash("countersign timing equaliser")) ?? ""
 
+    /// Whether this process has seen the schema up to date. A worker that started while the
+    /// database was down migrates at its first request once the database answers.
+    private var schemaIsUpToDate = false
+
+    /// Brings the schema up to date once per process (a no-op after the first success).
+    /// Throws `StorageError.unavailable` while the database does not answer.
+    func bringSchemaUpToDate() throws {
+        guard !schemaIsUpToDate else { return }
+        let applied = try storage.migrate()
+        if !applied.isEmpty { Log.info("applied migrations \(applied.joined(separator: ", "))") }
+        schemaIsUpToDate = true
+    }
+
+    /// At start-up: the schema now if the database answers, else later (logged, not fatal, so
+    /// a pool starts while its database is down and recovers when it returns).
+    func bringSchemaUpToDateIfReachable() throws {
+        do {
+            try bringSchemaUpToDate()
+        } catch where StorageOutage.isOutage(error) {
+            Log.error("storage unavailable at start-up, will retry at the next request: \(error)")
+        }
+    }
+
     /// Reads the whole config: every problem is collected in `config`, and `finish` throws them
     /// all at once. Opening storage and templates happens only when the config is sound.
     static func load(config: Config, shippedTemplates: String, clock: WallClock = SystemClock(), random: RandomSource = SecureRandom()) throws -> Services {

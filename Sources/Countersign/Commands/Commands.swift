@@ -58,7 +58,7 @@ enum Commands {
     /// A worker: a listening socket is already on fd 0 (our supervisor, spawn-fcgi, mod_fcgid).
     static func serveAsWorker(configPath: String, environment: [String: String]) throws -> Int32 {
         let services = try loadServices(configPath: configPath, environment: environment)
-        try services.storage.migrate()
+        try services.bringSchemaUpToDateIfReachable()
         let worker = FastCGIWorker(
             responder: Application(services: services),
             settings: .init(maxBody: services.settings.server.maxBody, maxRequests: services.settings.server.maxRequests)
@@ -70,7 +70,7 @@ enum Commands {
     /// Plain CGI: answer the one request in the environment and exit.
     static func serveCGI(configPath: String, environment: [String: String]) throws -> Int32 {
         let services = try loadServices(configPath: configPath, environment: environment)
-        try services.storage.migrate()
+        try services.bringSchemaUpToDateIfReachable()
         CGIGateway.serveOneRequest(responder: Application(services: services), environment: environment, maxBody: services.settings.server.maxBody)
         return 0
     }
@@ -78,8 +78,7 @@ enum Commands {
     /// The supervisor: validate everything, bring the schema up to date, bind, run the pool.
     static func supervise(configPath: String, environment: [String: String]) throws -> Int32 {
         let services = try loadServices(configPath: configPath, environment: environment)
-        let applied = try services.storage.migrate()
-        if !applied.isEmpty { Log.info("applied migrations \(applied.joined(separator: ", "))") }
+        try services.bringSchemaUpToDateIfReachable()
         Maintenance(services: services).run()
         let server = services.settings.server
         let socket = try ListeningSocket.bind(server.listen, mode: mode_t(server.listenMode), owner: server.listenOwner, group: server.listenGroup)

@@ -1,4 +1,7 @@
 internal import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Arguments bound in order to a statement's parameters (nil binds NULL).
 public typealias SQLiteArguments = [(any SQLiteValueConvertible)?]
@@ -44,13 +47,29 @@ public final class SQLiteConnection {
         guard timeoutCode == SQLITE_OK else { throw lastError(timeoutCode, sql: nil) }
         // The busy timeout comes first: switching a new file to WAL takes a lock another
         // process may hold at that moment.
-        let mode = try query("PRAGMA journal_mode = WAL") { $0.string(at: 0) }.first
+        let mode = try switchToWAL(timeoutMilliseconds: busyTimeoutMilliseconds)
         guard mode == "wal" || (mode == "memory" && path == ":memory:") else {
             throw SQLiteError(code: .error, message: "cannot switch \(path) to WAL (journal_mode is \(mode ?? "unknown"))",
                               sql: "PRAGMA journal_mode = WAL")
         }
         try execute("PRAGMA synchronous = NORMAL")
         try execute("PRAGMA foreign_keys = ON")
+    }
+
+    /// `PRAGMA journal_mode = WAL`, retried while another process holds the lock: SQLite
+    /// answers SQLITE_BUSY to this switch at once, without waiting for the busy timeout, so two
+    /// `countersign migrate` started together on a new file would otherwise see one fail.
+    private func switchToWAL(timeoutMilliseconds: Int) throws -> String? {
+        var waited = 0
+        while true {
+            do {
+                return try query("PRAGMA journal_mode = WAL") { $0.string(at: 0) }.first
+            } catch let error as SQLiteError where error.code.rawValue & 0xFF == SQLiteResultCode.busy.rawValue
+                && waited < timeoutMilliseconds {
+                usleep(10_000)
+                waited += 10
+            }
+        }
     }
 
     deinit {
