@@ -9,10 +9,10 @@ answer both `row["Column"]` and `row[0]`; PostgreSQL's booleans compare equal to
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sqlite3
-import uuid
 
 ENGINE = os.environ.get("COUNTERSIGN_IT_STORAGE", "sqlite")
 POSTGRES_URL = os.environ.get("COUNTERSIGN_TEST_POSTGRES_URL", "")
@@ -25,9 +25,14 @@ IDENTIFIERS = [
 _IDENTIFIER_RE = re.compile(r'(?<!["\w])(' + "|".join(IDENTIFIERS) + r')(?!["\w])')
 
 
+_FLAG_RE = re.compile(r'("(?:EmailConfirmed|PhoneNumberConfirmed|TwoFactorEnabled|LockoutEnabled)"\s*=\s*)([01])\b')
+
+
 def postgres_sql(sql: str) -> str:
-    """SQLite-flavoured test SQL as PostgreSQL reads it."""
-    return _IDENTIFIER_RE.sub(r'"\1"', sql).replace("?", "%s")
+    """SQLite-flavoured test SQL as PostgreSQL reads it (flags written as 0/1 become booleans)."""
+    sql = _IDENTIFIER_RE.sub(r'"\1"', sql)
+    sql = _FLAG_RE.sub(lambda m: m.group(1) + ("true" if m.group(2) == "1" else "false"), sql)
+    return sql.replace("?", "%s")
 
 
 class Row(dict):
@@ -79,12 +84,17 @@ class Database:
     def __init__(self, root):
         self.engine = ENGINE
         self.path = root / "countersign.db"
-        self.name = "cs_it_" + uuid.uuid4().hex[:16]
+        # One database per site folder, like the SQLite file in it: a site restarted on the same
+        # folder finds its data again.
+        self.name = "cs_it_" + hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:16]
         if self.engine == "postgres":
             if not POSTGRES_URL:
                 raise RuntimeError("COUNTERSIGN_IT_STORAGE=postgres needs COUNTERSIGN_TEST_POSTGRES_URL (make test sets it)")
             self.url = re.sub(r"dbname=\S+", "", POSTGRES_URL).strip() + f" dbname={self.name}"
-            self._admin(f"CREATE DATABASE {self.name}")
+            import psycopg
+            with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+                if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self.name,)).fetchone() is None:
+                    conn.execute(f"CREATE DATABASE {self.name}")
 
     def config(self) -> dict[str, str]:
         if self.engine == "postgres":

@@ -307,7 +307,7 @@ class Site:
                 os.killpg(self.serve.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-        if not os.environ.get("KEEP_SITE"):
+        if self._own_root and not os.environ.get("KEEP_SITE"):
             try:
                 self.database.drop()
             except Exception:  # noqa: BLE001 - a database left behind goes with the server
