@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["COpenSSL", "CArgon2", "CPwQuality", "Timekeeping"], path: "Sources/Crypto"),
         .target(name: "Storage", dependencies: ["CSQLite", "Crypto", "Timekeeping"], path: "Sources/Storage"),
         .target(name: "Messaging", dependencies: ["CCurl", "Config", "Timekeeping"], path: "Sources/Messaging"),
-        .target(name: "Phone", dependencies: ["CPhoneNumber", "Config", "Crypto", "Storage", "Messaging"], path: "Sources/Phone"),
+        .target(name: "Phone", dependencies: ["CPhoneNumber", "Config", "Crypto", "Storage", "Messaging", "Web"], path: "Sources/Phone"),
         .target(name: "Web", dependencies: ["Crypto", "Timekeeping"], path: "Sources/Web"),
         .target(name: "Transport", dependencies: ["CFastCGI", "Web"], path: "Sources/Transport"),
         .target(

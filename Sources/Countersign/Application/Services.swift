@@ -48,7 +48,7 @@ final class Services {
         } catch {
             throw ConfigErrors(problems: [ConfigProblem(file: error.file, line: error.line, message: error.message)])
         }
-        let storage = try SQLiteStorage(path: settings.storagePath, clock: clock, random: random)
+        let storage = try SQLiteStorage(path: settings.storagePath, mode: settings.storageMode, clock: clock, random: random)
         SQLiteVerificationStore.registerMigrations(on: storage.migrator)
         return Services(settings: settings, clock: clock, random: random, storage: storage, email: email, templates: templates,
                         sms: sms, phoneSettings: phone.settings, issuer: issuer)

@@ -1,5 +1,6 @@
 import Crypto
 import FoundationEssentials
+import Phone
 import Storage
 import Web
 
@@ -43,7 +44,7 @@ struct RegisterPage {
             // index decided, and this request gets the same answer as if it had come second.
             return try render(form, errors: taken, status: 422, context: context)
         }
-        try services.storage.events.append(SecurityEvent(time: context.now, kind: "registered", userId: user.id, ipAddress: context.clientAddress, phoneNumber: user.phoneNumber, detail: nil))
+        try services.storage.events.append(SecurityEvent(time: context.now, kind: "registered", userId: user.id, ipAddress: context.clientAddress, phoneNumber: user.phoneNumber.map(EventNumber.mask), detail: nil))
         do {
             _ = try ConfirmationMailer(services: services).send(to: user, now: context.now)
         } catch {

@@ -11,6 +11,8 @@ struct AppSettings {
     var email: EmailPolicySettings
     var phone: PhoneSettings
     var storagePath: String
+    /// `storage.mode`: permissions of the SQLite file and its `-wal`/`-shm` files.
+    var storageMode: UInt32
     var templatesDirectory: String
 
     /// Reads every key; problems are collected in `config`, not thrown.
@@ -27,18 +29,33 @@ struct AppSettings {
             config.fail("storage.provider", "postgres is not available in this build yet; use sqlite")
         }
         storagePath = config.path("storage.path", default: "countersign.db")
+        let modeText = config.string("storage.mode", default: "0600")
+        if let mode = UInt32(modeText, radix: 8), mode <= 0o777, mode & 0o600 == 0o600 {
+            storageMode = mode
+        } else {
+            config.fail("storage.mode", "must be an octal mode that lets the owner read and write, such as 0600 or 0640")
+            storageMode = 0o600
+        }
         templatesDirectory = config.path("templates.dir", default: shippedTemplates)
     }
 }
 
 /// `[phone]`: Keys `phone.default_region` (ISO region for numbers typed without +),
-/// `phone.allowed_regions` (comma list; empty allows all).
+/// `phone.allowed_regions` (comma list, or `*` for every region; default: the default region alone).
 struct PhoneSettings {
     var parser: PhoneNumberParser
 
     init(config: Config) {
         let region = config.string("phone.default_region", default: "US")
-        let allowed = config.list("phone.allowed_regions")
+        // Every region one can text is a region an SMS pumper can bill: only the home region
+        // unless the operator lists more, or says `*`.
+        var allowed = config.has("phone.allowed_regions") ? config.list("phone.allowed_regions") : [region]
+        if allowed.contains(where: { $0.trimmingSpaces == "*" }) {
+            if allowed.count > 1 { config.fail("phone.allowed_regions", "`*` (every region) cannot be combined with region codes") }
+            allowed = []
+        } else if allowed.isEmpty {
+            config.fail("phone.allowed_regions", "list at least one region, or `*` for every region")
+        }
         do {
             parser = try PhoneNumberParser(defaultRegion: region, allowedRegions: allowed)
         } catch {

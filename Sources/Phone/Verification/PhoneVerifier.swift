@@ -66,7 +66,7 @@ public final class PhoneVerifier {
     @discardableResult
     public func send(to number: PhoneNumber, user: UserRecord, clientAddress: String) throws(PhoneVerificationError)
         -> PendingVerification {
-        try deliver(to: number.e164, user: user, clientAddress: clientAddress)
+        try deliver(to: number, user: user, clientAddress: clientAddress)
     }
 
     /// Sends a new code to the pending number (ResendPhoneVerificationCode).
@@ -77,7 +77,7 @@ public final class PhoneVerifier {
         guard let pending else { throw .nothingPending }
         let number: PhoneNumber
         do { number = try parser.parse(pending.phoneNumber) } catch { throw .numberRefused(error) }
-        return try deliver(to: number.e164, user: user, clientAddress: clientAddress)
+        return try deliver(to: number, user: user, clientAddress: clientAddress)
     }
 
     /// Checks `code` (VerifyPhoneNumber). Spaces and hyphens in it are ignored; callers refuse
@@ -130,7 +130,19 @@ public final class PhoneVerifier {
     public func sendTestMessage(to number: PhoneNumber) throws(PhoneVerificationError) -> SmsReceipt {
         let now = clock.now
         let limits = SendLimits(dailyLimit: settings.dailyLimit)
-        try take(limits, now: now, event: SecurityEvent(time: now, kind: "", phoneNumber: number.e164))
+        let testEvent = SecurityEvent(time: now, kind: "", phoneNumber: number.e164)
+        // The block list holds for every SMS, test messages included.
+        do {
+            if try storage.blockedNumbers.isBlocked(phoneNumber: number.e164, now: now) {
+                try? record(.limitHit, testEvent, detail: "\(LimitReason.blockedNumber.rawValue): blocked by the operator")
+                throw PhoneVerificationError.limited(retryAt: now + SendLimits.hour, reason: .blockedNumber)
+            }
+        } catch let error as PhoneVerificationError {
+            throw error
+        } catch {
+            throw .storage(error)
+        }
+        try take(limits, now: now, event: testEvent)
         let body = "This is a test message from \(settings.appName). Text messages from this installation work."
         do {
             let receipt = try sms.send(SmsMessage(to: number.e164, body: body))
@@ -153,11 +165,14 @@ public final class PhoneVerifier {
 
     // MARK: Sending
 
-    private func deliver(to phoneNumber: String, user: UserRecord, clientAddress: String) throws(PhoneVerificationError)
+    private func deliver(to number: PhoneNumber, user: UserRecord, clientAddress: String) throws(PhoneVerificationError)
         -> PendingVerification {
         let now = clock.now
+        let phoneNumber = number.e164
         let event = SecurityEvent(time: now, kind: "", userId: user.id, ipAddress: clientAddress, phoneNumber: phoneNumber)
-        let limits = SendLimits(settings: settings, userId: user.id, phoneNumber: phoneNumber, clientAddress: clientAddress)
+        try checkGuards(userId: user.id, phoneNumber: phoneNumber, region: number.region, now: now, event: event)
+        let limits = SendLimits(settings: settings, userId: user.id, phoneNumber: phoneNumber, region: number.region,
+                                clientAddress: clientAddress)
         try take(limits, now: now, event: event)
 
         let codeHash: [UInt8]?
@@ -183,7 +198,7 @@ public final class PhoneVerifier {
                     lastSentAt: now, createdAt: continued?.createdAt ?? now)
                 try store.save(pending)
                 if let previous, previous.phoneNumber != phoneNumber {
-                    try record(.numberChanged, event, detail: "previous number \(previous.phoneNumber)")
+                    try record(.numberChanged, event, detail: "previous number \(EventNumber.mask(previous.phoneNumber))")
                 }
                 try record(.codeSent, event, detail: "provider \(issuer.name), send \(pending.sends)")
                 return pending
@@ -191,6 +206,24 @@ public final class PhoneVerifier {
         } catch {
             throw .storage(error)
         }
+    }
+
+    /// The SMS guards (block list, wrong codes over 24 hours, conversion), before anything is
+    /// counted; a refusal is recorded as an event with its reason and thrown as `.limited`.
+    private func checkGuards(userId: String?, phoneNumber: String, region: String, now: Date, event: SecurityEvent)
+        throws(PhoneVerificationError) {
+        let refusal: SmsGuards.Refusal?
+        do {
+            refusal = try SmsGuards(settings: settings, storage: storage).refusal(
+                userId: userId, phoneNumber: phoneNumber, region: region, now: now) { reading in
+                try? record(.conversionLow, event, detail: "monitor: \(reading.description), below \(settings.minConversion)")
+            }
+        } catch {
+            throw .storage(error)
+        }
+        guard let refusal else { return }
+        try? record(.limitHit, event, detail: "\(refusal.reason.rawValue): \(refusal.detail)")
+        throw .limited(retryAt: refusal.retryAt, reason: refusal.reason)
     }
 
     /// Counts one send under every limit, or throws `.limited` (and logs it) counting nothing.
@@ -226,6 +259,8 @@ public final class PhoneVerifier {
                                   phoneNumber: pending.phoneNumber)
         switch answer {
         case .right:
+            // The "verified" side of the conversion guard, per region.
+            try storage.rateLimits.record(key: SendLimits.verifiedKey(EventNumber.region(of: pending.phoneNumber)), at: now)
             try store.delete(userId: pending.userId)
             try storage.users.confirmPhoneNumber(userId: pending.userId, phoneNumber: pending.phoneNumber,
                                                  newSecurityStamp: SecurityStamp.generate(random: random))
@@ -233,6 +268,20 @@ public final class PhoneVerifier {
             return .verified(pending.phoneNumber)
         case .wrong:
             let attempts = try store.recordWrongAttempt(userId: pending.userId) ?? settings.maxAttempts
+            // The bound over days: every wrong code counts for 24 hours, whatever sends and burns
+            // come between; the one that reaches the cap also burns the pending code.
+            let userKey = SendLimits.wrongCodesKey(userId: pending.userId)
+            let numberKey = SendLimits.wrongCodesKey(phoneNumber: pending.phoneNumber)
+            try storage.rateLimits.record(key: userKey, at: now)
+            try storage.rateLimits.record(key: numberKey, at: now)
+            let capped = try [userKey, numberKey].contains {
+                try storage.rateLimits.count(key: $0, window: SendLimits.day, now: now) >= settings.maxWrongCodesPerDay
+            }
+            if capped {
+                try store.delete(userId: pending.userId)
+                try record(.codeBurned, event, detail: "\(settings.maxWrongCodesPerDay) wrong codes in 24 hours")
+                return .burned
+            }
             guard attempts < settings.maxAttempts else {
                 try store.delete(userId: pending.userId)
                 try record(.codeBurned, event, detail: "\(attempts) wrong codes")
@@ -255,6 +304,8 @@ public final class PhoneVerifier {
         var event = event
         event.kind = kind.rawValue
         if let detail { event.detail = detail }
+        // Events keep the region and the last two digits, never the whole number (CONTRACT.md §8).
+        event.phoneNumber = event.phoneNumber.map(EventNumber.mask)
         try storage.events.append(event)
     }
 }
