@@ -18,8 +18,12 @@ enum LoginPage {
         if email.isEmpty || password.isEmpty {
             return try render(email: email, rememberMe: rememberMe, error: failureMessage, unconfirmed: false, status: 422, context: context)
         }
-        switch try PasswordSignIn(services: context.services).attempt(email: email, password: password, now: context.now) {
+        let failures = PasswordFailureLimit(services: context.services)
+        try failures.check(clientAddress: context.clientAddress, now: context.now)
+        switch try PasswordSignIn(services: context.services).attempt(email: email, password: password, now: context.now,
+                                                                      clientAddress: context.clientAddress) {
         case .failed:
+            try failures.record(clientAddress: context.clientAddress, now: context.now)
             try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "sign-in-failed", userId: nil, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
             return try render(email: email, rememberMe: rememberMe, error: failureMessage, unconfirmed: false, status: 422, context: context)
         case .emailNotConfirmed:

@@ -38,14 +38,16 @@ struct SessionSettings {
     }
 }
 
-/// `[lockout]`: Keys `lockout.max_failures`, `lockout.duration`.
+/// `[lockout]`: Keys `lockout.max_failures`, `lockout.duration`, `lockout.max_failures_per_ip_per_hour`.
 struct LockoutSettings {
     var maxFailures: Int
     var duration: TimeInterval
+    var maxFailuresPerIPPerHour: Int
 
     init(config: Config) {
         maxFailures = config.int("lockout.max_failures", default: 5, range: 1...1000)
         duration = config.duration("lockout.duration", default: "5m")
+        maxFailuresPerIPPerHour = config.int("lockout.max_failures_per_ip_per_hour", default: 100, range: 1...1_000_000)
     }
 }
 
