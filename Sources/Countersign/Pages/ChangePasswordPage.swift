@@ -40,7 +40,8 @@ enum ChangePasswordPage {
         try services.sessions.endAll(userId: user.id)
         var updated = user
         updated.securityStamp = stamp
-        let (newSignIn, cookie) = try services.sessions.start(for: updated, persistent: signIn.session.persistent, now: context.now)
+        let (newSignIn, cookie) = try services.sessions.start(for: updated, persistent: signIn.session.persistent, now: context.now,
+                                                             expiresAt: signIn.session.expiresAt)
         context.addCookie(cookie)
         context.replaceSignIn(newSignIn)
         try services.storage.events.append(SecurityEvent(time: context.now, kind: "password-changed", userId: user.id, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
