@@ -22,6 +22,12 @@ struct RegisterPage {
 
         let normalizedEmail = EmailAddress.normalize(form.email)
         let taken = ["Email": "Email '\(form.email)' is already taken."]
+        if services.settings.email.requireConfirmed {
+            // An unconfirmed account past its lifetime no longer holds the address, even before
+            // maintenance has swept it away.
+            try services.storage.registrations.deleteUnconfirmed(
+                registeredBefore: context.now.addingTimeInterval(-services.settings.email.unconfirmedLifetime), normalizedEmail: normalizedEmail)
+        }
         if try services.storage.users.user(normalizedEmail: normalizedEmail) != nil {
             return try render(form, errors: taken, status: 422, context: context)
         }
@@ -38,7 +44,10 @@ struct RegisterPage {
             firstName: form.firstName, lastName: form.lastName.isEmpty ? nil : form.lastName
         )
         do {
-            try services.storage.users.insert(user)
+            try services.storage.transaction {
+                try services.storage.users.insert(user)
+                try services.storage.registrations.recordRegistration(userId: user.id, at: context.now)
+            }
         } catch StorageError.duplicateEmail {
             // Another worker registered the same address a moment ago: the database's unique
             // index decided, and this request gets the same answer as if it had come second.

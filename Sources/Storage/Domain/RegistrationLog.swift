@@ -10,7 +10,8 @@ public protocol RegistrationLog: AnyObject {
     func recordRegistration(userId: String, at: Date) throws
 
     /// Deletes every account whose email is still unconfirmed and that registered before
-    /// `registeredBefore` — only the one with `normalizedEmail` when given. Returns how many.
+    /// `registeredBefore` (inclusive: an account expires at exactly its lifetime) — only the one
+    /// with `normalizedEmail` when given. Returns how many.
     /// Accounts registered before this log existed count as registered when it was created.
     @discardableResult
     func deleteUnconfirmed(registeredBefore: Date, normalizedEmail: String?) throws -> Int

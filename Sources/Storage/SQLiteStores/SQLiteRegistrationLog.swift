@@ -26,7 +26,7 @@ public final class SQLiteRegistrationLog: RegistrationLog {
         try connection.run("""
             DELETE FROM "AspNetUsers" WHERE "EmailConfirmed" = 0
                 AND (?1 IS NULL OR "NormalizedEmail" = ?1)
-                AND "Id" IN (SELECT user_id FROM countersign_registrations WHERE registered_at < ?2)
+                AND "Id" IN (SELECT user_id FROM countersign_registrations WHERE registered_at <= ?2)
             """, [normalizedEmail, date.timeIntervalSince1970])
     }
 }
