@@ -35,6 +35,9 @@ final class Application: Responder {
             Log.error("\(request.method) \(request.path): \(error)")
             response = Self.internalError()
         }
+        // Every answer, whatever its type or status (/Auth, JSON, redirects, errors), so no
+        // browser ever guesses a type for one of ours.
+        response.setHeader("X-Content-Type-Options", "nosniff")
         return response
     }
 
