@@ -12,8 +12,9 @@ import Storage
 struct PasswordSignIn {
     enum Outcome {
         case succeeded(UserRecord)
-        /// Wrong address, wrong password or locked: the caller shows one same message for all.
-        case failed
+        /// Wrong address, wrong password or locked: the caller shows one same message for all. The
+        /// user (when the address is known) and which it was are for the security event only.
+        case failed(userId: String?, reason: String)
         /// The right password on an address not yet confirmed (when confirmation is required).
         case emailNotConfirmed(UserRecord)
     }
@@ -25,16 +26,16 @@ struct PasswordSignIn {
         guard let user = try users.user(normalizedEmail: EmailAddress.normalize(email)) else {
             // Spend the same time as a real check, so timing does not tell which addresses exist.
             _ = services.passwordHasher.verify(password, against: services.dummyPasswordHash)
-            return .failed
+            return .failed(userId: nil, reason: "unknown address")
         }
         let verification = services.passwordHasher.verify(password, against: user.passwordHash)
         if Self.isLockedOut(user, now: now) {
-            return .failed
+            return .failed(userId: user.id, reason: "locked out")
         }
         switch verification {
         case .failed:
             try Self.countFailure(of: user, services: services, now: now, clientAddress: clientAddress)
-            return .failed
+            return .failed(userId: user.id, reason: "wrong password")
         case .succeededRehashNeeded:
             try users.updatePasswordHash(userId: user.id, hash: try services.passwordHasher.hash(password))
         case .succeeded:

@@ -22,9 +22,9 @@ enum LoginPage {
         try failures.check(clientAddress: context.clientAddress, now: context.now)
         switch try PasswordSignIn(services: context.services).attempt(email: email, password: password, now: context.now,
                                                                       clientAddress: context.clientAddress) {
-        case .failed:
+        case .failed(let userId, let reason):
             try failures.record(clientAddress: context.clientAddress, now: context.now)
-            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "sign-in-failed", userId: nil, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
+            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "sign-in-failed", userId: userId, ipAddress: context.clientAddress, phoneNumber: nil, detail: reason))
             return try render(email: email, rememberMe: rememberMe, error: failureMessage, unconfirmed: false, status: 422, context: context)
         case .emailNotConfirmed:
             return try render(email: email, rememberMe: rememberMe, error: "You must confirm your email before you can log in.", unconfirmed: true, status: 422, context: context)
