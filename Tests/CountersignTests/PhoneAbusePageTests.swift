@@ -1,0 +1,48 @@
+import Foundation
+import Storage
+import Testing
+import Web
+@testable import Countersign
+
+/// The phone pages under the SMS guards: the neutral 429, and the events that tell the operator.
+@Suite struct PhoneAbusePageTests {
+    private func app() throws -> TestApp {
+        let app = try TestApp(extra: "[sms]\nprovider = file\npath = sms.jsonl")
+        try app.signedInUser()
+        return app
+    }
+
+    private func send(_ app: TestApp, _ number: String) throws -> Response {
+        try app.post("/Account/SendPhoneVerificationCode", [("PhoneNumber", number)], formPage: "/Account/ConfirmPhoneNumber")
+    }
+
+    private func smsCount(_ app: TestApp) -> Int {
+        ((try? String(contentsOfFile: app.folder + "/sms.jsonl", encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
+
+    @Test func aNumberOutsideTheDefaultRegionIsRefusedAndRecorded() throws {
+        let app = try app()
+        let response = try send(app, "+44 7400 123456")
+        #expect(response.status == 422)
+        #expect(smsCount(app) == 0)
+        let event = try #require(try app.services.storage.events.events(since: nil, userId: nil).last)
+        #expect(event.kind == "number-refused")
+        #expect(event.detail == "region GB not allowed")
+        #expect(event.ipAddress == TestApp.remoteAddress)
+    }
+
+    @Test func aBlockedNumberGetsTheNeutral429() throws {
+        let app = try app()
+        try app.services.storage.blockedNumbers.block(BlockedNumber(phoneNumber: "+12015550123", blockedAt: app.clock.now, until: nil))
+        let response = try send(app, "+12015550123")
+        #expect(response.status == 429)
+        #expect(response.header("Retry-After") != nil)
+        #expect(response.text.contains("Sending a code to this number is not possible right now."))
+        #expect(!response.text.lowercased().contains("blocked"))
+        #expect(smsCount(app) == 0)
+        let event = try #require(try app.services.storage.events.events(since: nil, userId: nil).last)
+        #expect(event.kind == "limit-hit")
+        #expect(event.detail == "blockedNumber: blocked by the operator")
+        #expect(event.phoneNumber == "US ••23")
+    }
+}
