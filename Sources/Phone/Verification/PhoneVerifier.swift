@@ -7,8 +7,9 @@ import Timekeeping
 /// The one-time-code rules of CONTRACT.md §6 for every `tokens.provider`, with all state in
 /// shared storage (never in a worker's memory), so any worker process can serve any step.
 ///
-/// - Sending: the cooldown, the hourly limits per user, per number and per client address, and
-///   the installation's rolling 24-hour limit are taken together and atomically (`consumeAll`)
+/// - Sending: first the SMS guards (`SmsGuards`: block list, wrong codes in 24 h, conversion),
+///   which count nothing; then the cooldown, the hourly limits per user, number, client, region
+///   and number range, and the rolling 24-hour limit are taken together and atomically (`consumeAll`)
 ///   before the provider is called; if the provider then fails they are given back (`release`),
 ///   and the code pending before, if any, stays valid. Holding the database's write lock across
 ///   the provider's network call instead would stall every worker for as long as the provider
@@ -132,15 +133,11 @@ public final class PhoneVerifier {
         let limits = SendLimits(dailyLimit: settings.dailyLimit)
         let testEvent = SecurityEvent(time: now, kind: "", phoneNumber: number.e164)
         // The block list holds for every SMS, test messages included.
-        do {
-            if try storage.blockedNumbers.isBlocked(phoneNumber: number.e164, now: now) {
-                try? record(.limitHit, testEvent, detail: "\(LimitReason.blockedNumber.rawValue): blocked by the operator")
-                throw PhoneVerificationError.limited(retryAt: now + SendLimits.hour, reason: .blockedNumber)
-            }
-        } catch let error as PhoneVerificationError {
-            throw error
-        } catch {
-            throw .storage(error)
+        let blocked: Bool
+        do { blocked = try storage.blockedNumbers.isBlocked(phoneNumber: number.e164, now: now) } catch { throw .storage(error) }
+        if blocked {
+            try? record(.limitHit, testEvent, detail: "\(LimitReason.blockedNumber.rawValue): blocked by the operator")
+            throw .limited(retryAt: now + SendLimits.hour, reason: .blockedNumber)
         }
         try take(limits, now: now, event: testEvent)
         let body = "This is a test message from \(settings.appName). Text messages from this installation work."
@@ -214,7 +211,7 @@ public final class PhoneVerifier {
         throws(PhoneVerificationError) {
         let refusal: SmsGuards.Refusal?
         do {
-            refusal = try SmsGuards(settings: settings, storage: storage).refusal(
+            refusal = try guards.refusal(
                 userId: userId, phoneNumber: phoneNumber, region: region, now: now) { reading in
                 try? record(.conversionLow, event, detail: "monitor: \(reading.description), below \(settings.minConversion)")
             }
@@ -259,8 +256,7 @@ public final class PhoneVerifier {
                                   phoneNumber: pending.phoneNumber)
         switch answer {
         case .right:
-            // The "verified" side of the conversion guard, per region.
-            try storage.rateLimits.record(key: SendLimits.verifiedKey(EventNumber.region(of: pending.phoneNumber)), at: now)
+            try guards.recordVerified(phoneNumber: pending.phoneNumber, now: now)
             try store.delete(userId: pending.userId)
             try storage.users.confirmPhoneNumber(userId: pending.userId, phoneNumber: pending.phoneNumber,
                                                  newSecurityStamp: SecurityStamp.generate(random: random))
@@ -268,16 +264,8 @@ public final class PhoneVerifier {
             return .verified(pending.phoneNumber)
         case .wrong:
             let attempts = try store.recordWrongAttempt(userId: pending.userId) ?? settings.maxAttempts
-            // The bound over days: every wrong code counts for 24 hours, whatever sends and burns
-            // come between; the one that reaches the cap also burns the pending code.
-            let userKey = SendLimits.wrongCodesKey(userId: pending.userId)
-            let numberKey = SendLimits.wrongCodesKey(phoneNumber: pending.phoneNumber)
-            try storage.rateLimits.record(key: userKey, at: now)
-            try storage.rateLimits.record(key: numberKey, at: now)
-            let capped = try [userKey, numberKey].contains {
-                try storage.rateLimits.count(key: $0, window: SendLimits.day, now: now) >= settings.maxWrongCodesPerDay
-            }
-            if capped {
+            // The bound over days: the wrong code that reaches it also burns the pending code.
+            if try guards.recordWrongCode(userId: pending.userId, phoneNumber: pending.phoneNumber, now: now) {
                 try store.delete(userId: pending.userId)
                 try record(.codeBurned, event, detail: "\(settings.maxWrongCodesPerDay) wrong codes in 24 hours")
                 return .burned
@@ -297,6 +285,8 @@ public final class PhoneVerifier {
             return .expired
         }
     }
+
+    private var guards: SmsGuards { SmsGuards(settings: settings, storage: storage) }
 
     // MARK: Events
 

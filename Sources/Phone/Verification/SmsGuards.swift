@@ -52,6 +52,21 @@ struct SmsGuards {
         return nil
     }
 
+    /// After a right code: the "verified" side of the conversion guard, per region.
+    func recordVerified(phoneNumber: String, now: Date) throws {
+        try storage.rateLimits.record(key: SendLimits.verifiedKey(EventNumber.region(of: phoneNumber)), at: now)
+    }
+
+    /// After a wrong code: counts it for the user and the number for 24 hours, whatever sends and
+    /// burns come between. Returns true when either has now reached `maxWrongCodesPerDay`.
+    func recordWrongCode(userId: String, phoneNumber: String, now: Date) throws -> Bool {
+        let keys = [SendLimits.wrongCodesKey(userId: userId), SendLimits.wrongCodesKey(phoneNumber: phoneNumber)]
+        for key in keys { try storage.rateLimits.record(key: key, at: now) }
+        return try keys.contains {
+            try storage.rateLimits.count(key: $0, window: SendLimits.day, now: now) >= settings.maxWrongCodesPerDay
+        }
+    }
+
     /// The region's codes sent and verified in `sms.conversion_window`, when there are enough
     /// sends to judge (`sms.conversion_min_sample`) and the guard is on; else nil.
     func conversion(region: String, now: Date) throws -> Conversion? {
