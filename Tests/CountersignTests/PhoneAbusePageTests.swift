@@ -46,3 +46,16 @@ import Web
         #expect(event.phoneNumber == "US ••23")
     }
 }
+
+@Suite struct EventLineTests {
+    @Test func anEventLineIsJSONWithTheNumberMasked() throws {
+        let event = SecurityEvent(time: Date(timeIntervalSince1970: 1_795_694_400), kind: "code-sent", userId: "u1",
+                                  ipAddress: "2001:db8::1", phoneNumber: "+12015550123", detail: "provider \"log\"")
+        let line = OperatorCommands.line(event)
+        #expect(line == #"{"time": "2026-11-26T12:00:00Z", "kind": "code-sent", "user_id": "u1", "client": "2001:db8::1", "phone": "US ••23", "detail": "provider \"log\""}"#)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["phone"] as? String == "US ••23")
+        let bare = OperatorCommands.line(SecurityEvent(time: Date(timeIntervalSince1970: 0), kind: "k"))
+        #expect(bare.contains(#""user_id": null"#))
+    }
+}

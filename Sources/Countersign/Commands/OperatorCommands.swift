@@ -47,9 +47,11 @@ enum OperatorCommands {
     /// (region and last two digits) and detail; absent fields are null.
     static func line(_ event: SecurityEvent) -> String {
         func value(_ text: String?) -> String { text.map(JSONText.string) ?? "null" }
+        // Events written before numbers were masked hold the whole E.164 number: mask it here too.
+        let phone = event.phoneNumber.map { $0.hasPrefix("+") ? EventNumber.mask($0) : $0 }
         return "{\"time\": \(JSONText.string(iso8601(event.time))), \"kind\": \(JSONText.string(event.kind)), "
             + "\"user_id\": \(value(event.userId)), \"client\": \(value(event.ipAddress)), "
-            + "\"phone\": \(value(event.phoneNumber)), \"detail\": \(value(event.detail))}"
+            + "\"phone\": \(value(phone)), \"detail\": \(value(event.detail))}"
     }
 
     /// `number block +E164 [--until 30d]`, `number unblock +E164`, `number list`.
