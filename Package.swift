@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "SQLiteStorage", dependencies: ["CSQLite", "Storage", "Crypto", "Timekeeping"], path: "Sources/SQLiteStorage"),
         .target(name: "PostgresStorage", dependencies: ["CPostgres", "Storage", "Crypto", "Timekeeping"], path: "Sources/PostgresStorage"),
         .target(name: "Messaging", dependencies: ["CCurl", "Config", "Timekeeping"], path: "Sources/Messaging"),
-        .target(name: "Phone", dependencies: ["CPhoneNumber", "Config", "Crypto", "Storage", "Messaging"], path: "Sources/Phone"),
+        .target(name: "Phone", dependencies: ["CPhoneNumber", "Config", "Crypto", "Storage", "Messaging", "Web"], path: "Sources/Phone"),
         .target(name: "Web", dependencies: ["Crypto", "Timekeeping"], path: "Sources/Web"),
         .target(name: "Transport", dependencies: ["CFastCGI", "Web"], path: "Sources/Transport"),
         .target(

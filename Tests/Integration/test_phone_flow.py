@@ -400,7 +400,9 @@ def test_security_events_record_each_step_without_the_code(make_site):
             assert event["phone_number"], event
         text = " ".join(str(v) for v in event.values())
         assert code1 not in text and code2 not in text, event
-    assert [e["phone_number"] for e in events if e["kind"] == "verified"] == [number]
+    # Events keep the region and the last two digits, never the whole number (CONTRACT.md §8).
+    assert [e["phone_number"] for e in events if e["kind"] == "verified"] == ["US ••23"]
+    assert not any(number in " ".join(str(v) for v in e.values()) for e in events)
 
 
 # ----- cooldown and limits --------------------------------------------------------------------

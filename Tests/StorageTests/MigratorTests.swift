@@ -17,7 +17,8 @@ struct MigratorTests {
         return storage
     }
 
-    let allMigrations = ["0001_aspnet_users", "0002_sessions", "0003_rate_limit_events", "0004_security_events", "0100_phone_verifications"]
+    let allMigrations = ["0001_aspnet_users", "0002_sessions", "0003_rate_limit_events", "0004_security_events", "0100_phone_verifications",
+                         "0200_blocked_numbers", "0201_registrations"]
 
     @Test func aFreshDatabaseHasEveryMigrationPendingAndIsNotTouchedByAsking() throws {
         let db = try sqliteDatabase()

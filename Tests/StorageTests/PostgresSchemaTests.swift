@@ -11,7 +11,13 @@ import Timekeeping
 /// `make test`.
 @Suite("PostgreSQL schema", .enabled(if: TestStorageEngine.current == .postgres))
 struct PostgresSchemaTests {
-    let names = ["0001_aspnet_users", "0002_sessions", "0003_rate_limit_events", "0004_security_events", "0100_phone_verifications"]
+    /// The same migrations, by name, as SQLite's: one list of names describes the schema on both.
+    var names: [String] {
+        get throws {
+            let sqlite = try TestDatabase(engine: .sqlite)
+            return try withExtendedLifetime(sqlite) { try sqlite.open().pendingMigrations() }
+        }
+    }
 
     @Test func aspNetUsersHasNpgsqlsTypes() throws {
         let db = try TestDatabase()
@@ -53,8 +59,9 @@ struct PostgresSchemaTests {
         let applied = onThreads(8) { _ -> [String] in
             do { return try db.open().migrate() } catch { return ["failed: \(error)"] }
         }
-        #expect(applied.flatMap { $0 }.sorted() == names)
-        #expect(try db.scalar("SELECT count(*) FROM countersign_migrations") == names.count)
+        #expect(applied.flatMap { $0 }.sorted() == (try names))
+        #expect(try names.contains("0100_phone_verifications"))
+        #expect(try db.scalar("SELECT count(*) FROM countersign_migrations") == (try names).count)
         #expect(try db.open().pendingMigrations() == [])
     }
 

@@ -32,6 +32,15 @@ struct SecurityEventLogTests {
         #expect(try log.events(userId: nil, limit: 0) == [])
     }
 
+    @Test func eventsSinceATimeAreListedOldestFirst() throws {
+        let events = (0..<4).map { SecurityEvent(time: epoch.addingTimeInterval(Double($0) * 60), kind: "k\($0)", userId: $0 % 2 == 0 ? "u1" : "u2") }
+        for event in events { try log.append(event) }
+        #expect(try log.events(since: nil, userId: nil) == events)
+        #expect(try log.events(since: epoch.addingTimeInterval(60), userId: nil) == Array(events[1...]))
+        #expect(try log.events(since: epoch.addingTimeInterval(61), userId: "u1") == [events[2]])
+        #expect(try log.events(since: nil, userId: "nobody") == [])
+    }
+
     @Test func valuesAreStoredVerbatim() throws {
         let event = SecurityEvent(time: epoch, kind: "x'); DROP TABLE countersign_security_events;--",
                                   userId: "%", ipAddress: "_", phoneNumber: "\\", detail: "line\nbreak \"quoted\" ✓")

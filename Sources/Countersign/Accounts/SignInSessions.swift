@@ -13,8 +13,11 @@ struct SignIn {
 
 /// Server-side sign-in sessions.
 ///
-/// The cookie holds an opaque random id (256 bits); the store keeps only its SHA-256, so a read of
-/// the database cannot be replayed as a cookie. A session ends at its absolute lifetime, after
+/// The cookie holds an opaque random id (256 bits), sealed with `cookies.secret`
+/// (`SignedCookieCodec`, until the session's absolute end); the store keeps only the id's SHA-256,
+/// so a read of the database cannot be replayed as a cookie. Because the id is sealed, rotating
+/// the secret without keeping the old one in `cookies.previous_secrets` signs everyone out —
+/// what an operator needs after the secret leaked. A session ends at its absolute lifetime, after
 /// `session.idle_timeout` unused, at sign-out, or when the user's security stamp changes
 /// (password changed, phone verified) — the stamp is copied into the session at sign-in.
 final class SignInSessions {
@@ -24,12 +27,16 @@ final class SignInSessions {
     private let settings: SessionSettings
     private let cookieName: String
     private let secure: Bool
+    private let codec: SignedCookieCodec
+    static let purpose = "Countersign.Session"
 
     /// `lastSeenAt` is written at most this often, so a busy user costs one write a minute,
     /// not one per page — or more often when the idle timeout itself is short.
     private var touchInterval: TimeInterval { min(60, settings.idleTimeout / 2) }
 
-    init(store: SessionStore, users: UserStore, random: RandomSource, settings: SessionSettings, cookies: CookieSettings) {
+    init(store: SessionStore, users: UserStore, random: RandomSource, settings: SessionSettings, cookies: CookieSettings,
+         codec: SignedCookieCodec) {
+        self.codec = codec
         self.store = store
         self.users = users
         self.random = random
@@ -43,7 +50,8 @@ final class SignInSessions {
     /// that does not answer at all is thrown (`StorageError.unavailable`): the request gets 503,
     /// not a sign-in page that would look like the visitor was signed out.
     func current(request: Request, now: Date) throws -> SignIn? {
-        guard let id = request.cookie(cookieName), let idHash = Self.hash(id) else { return nil }
+        guard let value = request.cookie(cookieName), let sealed = codec.open(value, purpose: Self.purpose),
+              let idHash = Self.hash(String(decoding: sealed, as: UTF8.self)) else { return nil }
         do {
             guard let session = try store.session(idHash: idHash) else { return nil }
             guard session.expiresAt > now, session.lastSeenAt.addingTimeInterval(settings.idleTimeout) > now else {
@@ -71,7 +79,11 @@ final class SignInSessions {
     /// Starts a sign-in with a fresh id (never reusing one the visitor brought: no fixation) and
     /// returns it with the Set-Cookie header value. With `persistent` the cookie outlives the
     /// browser session (RememberMe); otherwise it is a session cookie.
-    func start(for user: UserRecord, persistent: Bool, now: Date) throws -> (SignIn, cookie: String) {
+    ///
+    /// - Parameter expiresAt: the absolute end of a sign-in that is being re-issued (after a
+    ///   verified phone number or a password change): the new session ends when the old one
+    ///   would have, so re-issuing never extends a sign-in. nil: `session.lifetime` from now.
+    func start(for user: UserRecord, persistent: Bool, now: Date, expiresAt: Date? = nil) throws -> (SignIn, cookie: String) {
         let id = Base64URL.encode(random.bytes(32))
         let session = SessionRecord(
             idHash: Self.hash(id)!,
@@ -79,12 +91,14 @@ final class SignInSessions {
             securityStamp: user.securityStamp,
             createdAt: now,
             lastSeenAt: now,
-            expiresAt: now.addingTimeInterval(settings.lifetime),
+            expiresAt: expiresAt.map { min($0, now.addingTimeInterval(settings.lifetime)) } ?? now.addingTimeInterval(settings.lifetime),
             persistent: persistent
         )
         try store.insert(session)
+        let lifetime = max(1, Int(session.expiresAt.timeIntervalSince(now).rounded(.up)))
         let cookie = try SetCookie(
-            name: cookieName, value: id, path: "/", maxAge: persistent ? Int(settings.lifetime) : nil,
+            name: cookieName, value: codec.seal(Array(id.utf8), purpose: Self.purpose, expiresAt: session.expiresAt),
+            path: "/", maxAge: persistent ? lifetime : nil,
             httpOnly: true, secure: secure, sameSite: .lax
         )
         return (SignIn(session: session, user: user), cookie.headerValue)

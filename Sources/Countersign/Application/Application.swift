@@ -43,6 +43,9 @@ final class Application: Responder {
             Log.error("\(request.method) \(request.path): storage unavailable while reading the sign-in")
             response = StorageOutage.response()
         }
+        // Every answer, whatever its type or status (/Auth, JSON, redirects, errors), so no
+        // browser ever guesses a type for one of ours.
+        response.setHeader("X-Content-Type-Options", "nosniff")
         return response
     }
 

@@ -91,7 +91,7 @@ final class Services {
         let codec = SignedCookieCodec(secret: settings.cookies.secret, previousSecrets: settings.cookies.previousSecrets, clock: clock)
         flash = Flash(codec: codec, secure: settings.cookies.secure)
         antiforgery = Antiforgery(codec: codec, random: random, secure: settings.cookies.secure)
-        sessions = SignInSessions(store: storage.sessions, users: storage.users, random: random, settings: settings.session, cookies: settings.cookies)
+        sessions = SignInSessions(store: storage.sessions, users: storage.users, random: random, settings: settings.session, cookies: settings.cookies, codec: codec)
         confirmationLinks = EmailConfirmationLinks(cookies: settings.cookies, lifetime: settings.email.confirmLifetime)
         self.sms = sms
         self.phoneSettings = phoneSettings

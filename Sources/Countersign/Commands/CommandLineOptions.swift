@@ -4,12 +4,16 @@ struct CommandLineOptions {
         case serve, migrate
         case checkConfig = "check-config"
         case sendTestSms = "send-test-sms"
+        case events, number
         case help
     }
 
     var command: Command?
     var configPath: String?
     var arguments: [String] = []
+    /// Options that take a value: `--since 1h`, `--user EMAIL`, `--until 30d`.
+    var values: [String: String] = [:]
+    static let valueOptions: Set<String> = ["--since", "--user", "--until"]
 
     struct UsageError: Error { let message: String }
 
@@ -22,6 +26,9 @@ struct CommandLineOptions {
                 options.configPath = value
             } else if argument.hasPrefix("--config=") {
                 options.configPath = String(argument.dropFirst(9))
+            } else if Self.valueOptions.contains(argument) {
+                guard let value = remaining.popFirst(), !value.isEmpty else { throw UsageError(message: "\(argument) needs a value") }
+                guard options.values.updateValue(value, forKey: argument) == nil else { throw UsageError(message: "\(argument) given twice") }
             } else if argument == "--help" || argument == "-h" {
                 options.command = .help
             } else if argument.hasPrefix("-") && argument.count > 1 && !argument.hasPrefix("+") {
@@ -51,6 +58,10 @@ struct CommandLineOptions {
       migrate               create or upgrade the database schema
       check-config          validate the config and every chosen provider without sending anything
       send-test-sms NUMBER  send one test message through the configured SMS provider
+      events [--since 1h] [--user EMAIL]
+                            the security events as JSON Lines, oldest first
+      number block +E164 [--until 30d] | number unblock +E164 | number list
+                            the operator's block list: no SMS is ever sent to a blocked number
 
     The config file is --config FILE, else $COUNTERSIGN_CONFIG, else /etc/countersign/countersign.conf.
     Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config.

@@ -33,6 +33,16 @@ public enum CountersignCommand {
                 return 2
             }
             return run { try Commands.sendTestSms(configPath: configPath, environment: environment, number: options.arguments[0]) }
+        case .events:
+            guard options.arguments.isEmpty, options.values["--until"] == nil else {
+                printError("countersign: usage: countersign events [--since 1h] [--user EMAIL] --config FILE")
+                return 2
+            }
+            return run { try OperatorCommands.events(configPath: configPath, environment: environment, since: options.values["--since"],
+                                                     user: options.values["--user"]) }
+        case .number:
+            return run { try OperatorCommands.number(configPath: configPath, environment: environment, arguments: options.arguments,
+                                                     until: options.values["--until"]) }
         case .serve, nil:
             if FastCGIWorker.isListeningSocketOnStandardInput {
                 return run { try Commands.serveAsWorker(configPath: configPath, environment: environment) }

@@ -27,7 +27,10 @@ enum ChangePasswordPage {
             errors["NewPassword"] = problem
         }
         if confirm != new { errors["ConfirmPassword"] = "The new password and confirmation password do not match." }
-        if errors["CurrentPassword"] == nil, case .failed = services.passwordHasher.verify(current, against: user.passwordHash) {
+        // A wrong current password is a failed sign-in (lockout, per-client limit): otherwise a
+        // stolen session would be an unlimited oracle for the password.
+        if errors["CurrentPassword"] == nil,
+           try !PasswordSignIn.checkCurrentPassword(current, of: user, form: "ChangePassword", context: context) {
             errors["CurrentPassword"] = "Incorrect password."
         }
         guard errors.isEmpty else { return try render(errors: errors, status: 422, context: context) }
@@ -37,7 +40,8 @@ enum ChangePasswordPage {
         try services.sessions.endAll(userId: user.id)
         var updated = user
         updated.securityStamp = stamp
-        let (newSignIn, cookie) = try services.sessions.start(for: updated, persistent: signIn.session.persistent, now: context.now)
+        let (newSignIn, cookie) = try services.sessions.start(for: updated, persistent: signIn.session.persistent, now: context.now,
+                                                             expiresAt: signIn.session.expiresAt)
         context.addCookie(cookie)
         context.replaceSignIn(newSignIn)
         try services.storage.events.append(SecurityEvent(time: context.now, kind: "password-changed", userId: user.id, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))

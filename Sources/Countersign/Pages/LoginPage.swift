@@ -18,9 +18,13 @@ enum LoginPage {
         if email.isEmpty || password.isEmpty {
             return try render(email: email, rememberMe: rememberMe, error: failureMessage, unconfirmed: false, status: 422, context: context)
         }
-        switch try PasswordSignIn(services: context.services).attempt(email: email, password: password, now: context.now) {
-        case .failed:
-            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "sign-in-failed", userId: nil, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
+        let failures = PasswordFailureLimit(services: context.services)
+        try failures.check(clientAddress: context.clientAddress, now: context.now)
+        switch try PasswordSignIn(services: context.services).attempt(email: email, password: password, now: context.now,
+                                                                      clientAddress: context.clientAddress) {
+        case .failed(let userId, let reason):
+            try failures.record(clientAddress: context.clientAddress, now: context.now)
+            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "sign-in-failed", userId: userId, ipAddress: context.clientAddress, phoneNumber: nil, detail: reason))
             return try render(email: email, rememberMe: rememberMe, error: failureMessage, unconfirmed: false, status: 422, context: context)
         case .emailNotConfirmed:
             return try render(email: email, rememberMe: rememberMe, error: "You must confirm your email before you can log in.", unconfirmed: true, status: 422, context: context)

@@ -10,6 +10,11 @@ enum Logout {
         context.addCookie(try context.services.sessions.end(context.signIn))
         context.forgetSignIn()
         context.flash(.info, .signedOut)
-        return context.redirect("/Login")
+        var response = context.redirect("/Login")
+        // The browser drops every cookie of this origin too (a copy of the session cookie, stale
+        // antiforgery or two-factor cookies). A browser that clears after storing this answer's
+        // own cookies loses the "signed out" flash; the sign-out itself is what matters.
+        response.headers.append((name: "Clear-Site-Data", value: "\"cookies\""))
+        return response
     }
 }

@@ -33,7 +33,9 @@ struct RegisterForm {
         var errors: [String: String] = [:]
         if firstName.isEmpty { errors["FirstName"] = "The First Name field is required." }
         else if firstName.count > Self.maxNameLength { errors["FirstName"] = "The First Name field must be at most \(Self.maxNameLength) characters." }
+        else if Self.hasControlCharacters(firstName) { errors["FirstName"] = "The First Name field cannot contain line breaks or control characters." }
         if lastName.count > Self.maxNameLength { errors["LastName"] = "The Last Name field must be at most \(Self.maxNameLength) characters." }
+        else if Self.hasControlCharacters(lastName) { errors["LastName"] = "The Last Name field cannot contain line breaks or control characters." }
         if let problem = EmailAddress.problem(with: email) { errors["Email"] = problem }
         var phone: PhoneNumber?
         if phoneNumber.isEmpty {
@@ -49,6 +51,20 @@ struct RegisterForm {
         if confirmPassword != password { errors["ConfirmPassword"] = "The password and confirmation password do not match." }
         guard errors.isEmpty, let phone else { return (errors, nil) }
         return (errors, Validated(phone: phone))
+    }
+
+    /// Names are shown in emails sent to any address typed at registration: a line break or a
+    /// control character would let a "name" carry a paragraph of text (phishing) into our own
+    /// confirmation email, and direction overrides would let it disguise itself. Refused: C0 and
+    /// C1 controls (tab and newline included), the line and paragraph separators, and the bidi
+    /// embedding, override and isolate controls. Joiners, which some scripts need, are kept.
+    static func hasControlCharacters(_ name: String) -> Bool {
+        name.unicodeScalars.contains { scalar in
+            switch scalar.properties.generalCategory {
+            case .control, .lineSeparator, .paragraphSeparator: return true
+            default: return (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+            }
+        }
     }
 
     func templateValues(errors: [String: String]) -> [String: TemplateValue] {

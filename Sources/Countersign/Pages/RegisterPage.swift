@@ -1,5 +1,6 @@
 import Crypto
 import FoundationEssentials
+import Phone
 import Storage
 import Web
 
@@ -21,6 +22,12 @@ struct RegisterPage {
 
         let normalizedEmail = EmailAddress.normalize(form.email)
         let taken = ["Email": "Email '\(form.email)' is already taken."]
+        if services.settings.email.requireConfirmed {
+            // An unconfirmed account past its lifetime no longer holds the address, even before
+            // maintenance has swept it away.
+            try services.storage.registrations.deleteUnconfirmed(
+                registeredBefore: context.now.addingTimeInterval(-services.settings.email.unconfirmedLifetime), normalizedEmail: normalizedEmail)
+        }
         if try services.storage.users.user(normalizedEmail: normalizedEmail) != nil {
             return try render(form, errors: taken, status: 422, context: context)
         }
@@ -37,13 +44,16 @@ struct RegisterPage {
             firstName: form.firstName, lastName: form.lastName.isEmpty ? nil : form.lastName
         )
         do {
-            try services.storage.users.insert(user)
+            try services.storage.transaction {
+                try services.storage.users.insert(user)
+                try services.storage.registrations.recordRegistration(userId: user.id, at: context.now)
+            }
         } catch StorageError.duplicateEmail {
             // Another worker registered the same address a moment ago: the database's unique
             // index decided, and this request gets the same answer as if it had come second.
             return try render(form, errors: taken, status: 422, context: context)
         }
-        try services.storage.events.append(SecurityEvent(time: context.now, kind: "registered", userId: user.id, ipAddress: context.clientAddress, phoneNumber: user.phoneNumber, detail: nil))
+        try services.storage.events.append(SecurityEvent(time: context.now, kind: "registered", userId: user.id, ipAddress: context.clientAddress, phoneNumber: user.phoneNumber.map(EventNumber.mask), detail: nil))
         do {
             _ = try ConfirmationMailer(services: services).send(to: user, now: context.now)
         } catch {

@@ -15,7 +15,20 @@ enum SendPhoneVerificationCode {
         let number: PhoneNumber
         switch Result(catching: { () throws(PhoneNumberProblem) in try context.services.settings.phone.parser.parse(input) }) {
         case .success(let parsed): number = parsed
-        case .failure(let problem): return try ConfirmPhoneNumberPage.render(number: input, error: problem.message, status: 422, context: context)
+        case .failure(let problem):
+            // A number from a region not served, or of a type that cannot get texts (premium rate),
+            // is what SMS pumping tries first: worth an event, without the number.
+            var detail: String?
+            switch problem {
+            case .regionNotAccepted(let region): detail = "region \(region) not allowed"
+            case .cannotReceiveTexts(let type): detail = "number type \(type) cannot receive texts"
+            default: break
+            }
+            if let detail {
+                try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "number-refused", userId: user.id,
+                                                                         ipAddress: context.clientAddress, detail: detail))
+            }
+            return try ConfirmPhoneNumberPage.render(number: input, error: problem.message, status: 422, context: context)
         }
         do {
             _ = try context.services.phoneVerifier.send(to: number, user: user, clientAddress: context.clientAddress)

@@ -42,10 +42,12 @@ enum VerifyPhoneNumberPage {
             }
         }
         // The verification changed the security stamp, which ends every sign-in of this user —
-        // including this one. Start a fresh session here so the user stays signed in.
+        // including this one. Start a fresh session here so the user stays signed in — until the
+        // end of the original sign-in, not a new lifetime.
         guard let user = try services.storage.users.user(id: signIn.user.id) else { throw HTTPError(401, message: "Please sign in.") }
         try services.sessions.endAll(userId: user.id)
-        let (newSignIn, cookie) = try services.sessions.start(for: user, persistent: signIn.session.persistent, now: context.now)
+        let (newSignIn, cookie) = try services.sessions.start(for: user, persistent: signIn.session.persistent, now: context.now,
+                                                             expiresAt: signIn.session.expiresAt)
         context.addCookie(cookie)
         context.replaceSignIn(newSignIn)
         return context.redirect("/PhoneVerificationSuccessful")

@@ -38,14 +38,16 @@ struct SessionSettings {
     }
 }
 
-/// `[lockout]`: Keys `lockout.max_failures`, `lockout.duration`.
+/// `[lockout]`: Keys `lockout.max_failures`, `lockout.duration`, `lockout.max_failures_per_ip_per_hour`.
 struct LockoutSettings {
     var maxFailures: Int
     var duration: TimeInterval
+    var maxFailuresPerIPPerHour: Int
 
     init(config: Config) {
         maxFailures = config.int("lockout.max_failures", default: 5, range: 1...1000)
         duration = config.duration("lockout.duration", default: "5m")
+        maxFailuresPerIPPerHour = config.int("lockout.max_failures_per_ip_per_hour", default: 100, range: 1...1_000_000)
     }
 }
 
@@ -73,17 +75,21 @@ struct PasswordSettings {
 /// The account side of `[email]` (the provider's own keys are read by the provider).
 ///
 /// Keys: `email.require_confirmed`, `email.confirm_lifetime`, `email.max_per_hour`,
-/// `email.lookups_per_ip_per_hour`.
+/// `email.lookups_per_ip_per_hour`, `email.unconfirmed_lifetime` (default `7d`: an account whose
+/// address is not confirmed by then is deleted, so nobody can squat an address forever; only
+/// while `email.require_confirmed`, as otherwise unconfirmed accounts are in use).
 struct EmailPolicySettings {
     var requireConfirmed: Bool
     var confirmLifetime: TimeInterval
     var maxPerHour: Int
     var lookupsPerIPPerHour: Int
+    var unconfirmedLifetime: TimeInterval
 
     init(config: Config) {
         requireConfirmed = config.bool("email.require_confirmed", default: true)
         confirmLifetime = config.duration("email.confirm_lifetime", default: "24h")
         maxPerHour = config.int("email.max_per_hour", default: 5, range: 1...10_000)
         lookupsPerIPPerHour = config.int("email.lookups_per_ip_per_hour", default: 60, range: 1...1_000_000)
+        unconfirmedLifetime = config.duration("email.unconfirmed_lifetime", default: "7d")
     }
 }

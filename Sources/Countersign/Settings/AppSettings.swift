@@ -26,13 +26,21 @@ struct AppSettings {
 }
 
 /// `[phone]`: Keys `phone.default_region` (ISO region for numbers typed without +),
-/// `phone.allowed_regions` (comma list; empty allows all).
+/// `phone.allowed_regions` (comma list, or `*` for every region; default: the default region alone).
 struct PhoneSettings {
     var parser: PhoneNumberParser
 
     init(config: Config) {
         let region = config.string("phone.default_region", default: "US")
-        let allowed = config.list("phone.allowed_regions")
+        // Every region one can text is a region an SMS pumper can bill: only the home region
+        // unless the operator lists more, or says `*`.
+        var allowed = config.has("phone.allowed_regions") ? config.list("phone.allowed_regions") : [region]
+        if allowed.contains(where: { $0.trimmingSpaces == "*" }) {
+            if allowed.count > 1 { config.fail("phone.allowed_regions", "`*` (every region) cannot be combined with region codes") }
+            allowed = []
+        } else if allowed.isEmpty {
+            config.fail("phone.allowed_regions", "list at least one region, or `*` for every region")
+        }
         do {
             parser = try PhoneNumberParser(defaultRegion: region, allowedRegions: allowed)
         } catch {

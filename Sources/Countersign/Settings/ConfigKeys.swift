@@ -13,8 +13,8 @@ enum ConfigKeys {
         "session.lifetime", "session.idle_timeout",
         "passwords.algorithm", "passwords.argon2_memory", "passwords.argon2_iterations", "passwords.argon2_parallelism",
         "passwords.pbkdf2_iterations", "passwords.min_length",
-        "lockout.max_failures", "lockout.duration",
-        "email.require_confirmed", "email.confirm_lifetime", "email.max_per_hour", "email.lookups_per_ip_per_hour",
+        "lockout.max_failures", "lockout.duration", "lockout.max_failures_per_ip_per_hour",
+        "email.require_confirmed", "email.confirm_lifetime", "email.max_per_hour", "email.lookups_per_ip_per_hour", "email.unconfirmed_lifetime",
         "phone.default_region", "phone.allowed_regions",
         "templates.dir",
     ]

@@ -12,7 +12,7 @@ enum StorageProviders {
     /// Opens the chosen storage once the whole config is known to be sound.
     typealias Opener = (_ clock: any WallClock, _ random: any RandomSource) throws -> any StorageBackend
 
-    static let configKeys: Set<String> = ["storage.provider", "storage.path", "storage.url"]
+    static let configKeys: Set<String> = ["storage.provider", "storage.path", "storage.url", "storage.mode"]
 
     static let names = ["postgres", "sqlite"]
 
@@ -29,9 +29,21 @@ enum StorageProviders {
             }
             return { clock, random in PostgresStorage(connectionString: url, clock: clock, random: random) }
         default:
-            // `storage.path`: the SQLite file, relative to the config file's folder.
+            // `storage.path`: the SQLite file, relative to the config file's folder;
+            // `storage.mode`: the permissions of it and its -wal/-shm files (they hold password
+            // hashes and security stamps).
             let path = config.path("storage.path", default: "countersign.db")
-            return { clock, random in try SQLiteStorage(path: path, clock: clock, random: random) }
+            let mode = sqliteFileMode(config)
+            return { clock, random in try SQLiteStorage(path: path, mode: mode, clock: clock, random: random) }
         }
+    }
+
+    private static func sqliteFileMode(_ config: Config) -> UInt32 {
+        let text = config.string("storage.mode", default: "0600")
+        guard let mode = UInt32(text, radix: 8), mode <= 0o777, mode & 0o600 == 0o600 else {
+            config.fail("storage.mode", "must be an octal mode that lets the owner read and write, such as 0600 or 0640")
+            return 0o600
+        }
+        return mode
     }
 }

@@ -48,6 +48,12 @@ struct ChildProcess {
         }
     }
 
+    /// The whole environment of a child: a fixed, small one, never the worker's. The worker's
+    /// may hold secrets (`${NAME}` config values), and in plain-CGI mode it holds the request's
+    /// headers as `HTTP_*` variables — a client sending `Proxy:` would otherwise set `HTTP_PROXY`
+    /// for the mail or SMS program (httpoxy).
+    static let environment = ["PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"]
+
     private func spawn(stdin: Int32) throws(ChildProcessError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -76,8 +82,10 @@ struct ChildProcess {
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?] = ChildProcess.environment.map { strdup($0) } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else { throw .spawnFailed(executable, String(cString: strerror(result))) }
         return pid
     }

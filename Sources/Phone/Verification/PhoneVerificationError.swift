@@ -72,12 +72,27 @@ public enum LimitReason: String, Sendable, Equatable, CaseIterable {
     case ipHourly
     /// `sms.daily_limit` for the whole installation.
     case daily
+    /// `sms.max_per_region_per_hour` for the number's region.
+    case regionHourly
+    /// `sms.max_per_prefix_per_hour` for the number's range (E.164 without the last 4 digits).
+    case prefixHourly
+    /// The conversion guard (`sms.min_conversion`): too few codes sent to the region are used.
+    case lowConversion
+    /// The number is on the operator's block list (`countersign number block`).
+    case blockedNumber
+    /// 100 wrong codes for the user or the number in the last 24 hours.
+    case wrongCodes
+
+    /// The message of the SMS guards: the same for each, naming none, so that probing tells an
+    /// attacker nothing about which guard stands in the way (CONTRACT.md §6).
+    public static let guardMessage = "Sending a code to this number is not possible right now."
 
     public var userMessage: String {
         switch self {
         case .cooldown: "A code was sent a moment ago. Please wait before asking for another."
         case .userHourly, .numberHourly, .ipHourly: "Too many codes were requested. Please try again later."
         case .daily: "No more text messages can be sent today. Please try again later."
+        case .regionHourly, .prefixHourly, .lowConversion, .blockedNumber, .wrongCodes: Self.guardMessage
         }
     }
 }

@@ -1,5 +1,6 @@
 /// The `SecurityEvent.kind`s the phone verification writes. Every event carries the time, the
-/// user, the client address and the E.164 number concerned; none ever carries a code.
+/// user, the client address and the number concerned in its event form (`EventNumber`: region and
+/// last two digits); none ever carries a code.
 public enum PhoneVerificationEventKind: String, Sendable, CaseIterable {
     /// A code went out (detail: the provider and how many sends this verification has had).
     case codeSent = "code-sent"
@@ -15,6 +16,9 @@ public enum PhoneVerificationEventKind: String, Sendable, CaseIterable {
     case limitHit = "limit-hit"
     /// A send to another number than the one pending (detail: the previous number).
     case numberChanged = "number-changed"
+    /// The conversion guard tripped in `sms.fraud_action = monitor` mode: the code was sent anyway
+    /// (detail: the region and its share of verified codes).
+    case conversionLow = "conversion-low"
     /// `send-test-sms` sent a message (detail: the provider).
     case testMessageSent = "test-message-sent"
 }

@@ -28,12 +28,38 @@ public struct PhoneVerificationSettings: Sendable, Equatable {
     /// `sms.daily_limit`: every SMS from this installation (codes and test messages) in any
     /// rolling 24 hours.
     public var dailyLimit: Int
+    /// `sms.max_per_region_per_hour`: SMS to one destination region in any rolling hour; 0: none.
+    public var maxPerRegionPerHour: Int
+    /// `sms.max_per_prefix_per_hour`: SMS to one range of numbers (E.164 without its last 4
+    /// digits) in any rolling hour; 0: none.
+    public var maxPerPrefixPerHour: Int
+    /// `sms.min_conversion`: the share of codes sent to a region that must be verified; 0: off.
+    public var minConversion: Double
+    /// `sms.conversion_window`: how far back the conversion guard looks (at most 24 h).
+    public var conversionWindow: TimeInterval
+    /// `sms.conversion_min_sample`: codes sent to a region in the window before the guard judges.
+    public var conversionMinSample: Int
+    /// `sms.fraud_action`: what the conversion guard does when it trips.
+    public var fraudAction: FraudAction
+    /// At most this many wrong codes per user and per number in any rolling 24 hours; then no
+    /// code is sent to them until the window lets some go (CONTRACT.md §6).
+    public var maxWrongCodesPerDay: Int
     /// `server.app_name`, the `{app}` of the message.
     public var appName: String
     /// The host name of `server.base_url` without port: `{host}` and the WebOTP line.
     public var webOtpHost: String
 
     public static let defaultProvider = "stored"
+    /// CONTRACT.md §6: the guessing bound over days.
+    public static let defaultMaxWrongCodesPerDay = 100
+
+    /// `sms.fraud_action`.
+    public enum FraudAction: String, Sendable, Equatable, CaseIterable {
+        /// Refuse sends while the conversion guard is tripped.
+        case block
+        /// Send anyway; only record the event (to tune the guard before turning it on).
+        case monitor
+    }
 
     /// Every key read here, for `Config.finish(knownKeys:)` (the Twilio Verify keys are read by
     /// `TwilioVerifyCodeIssuer`, and listed here too).
@@ -41,6 +67,8 @@ public struct PhoneVerificationSettings: Sendable, Equatable {
         "tokens.provider", "tokens.digits", "tokens.lifetime", "tokens.max_attempts", "tokens.resend_cooldown",
         "tokens.max_sends_per_hour", "tokens.max_sends_per_ip_per_hour",
         "sms.template", "sms.webotp", "sms.daily_limit",
+        "sms.max_per_region_per_hour", "sms.max_per_prefix_per_hour", "sms.min_conversion", "sms.conversion_window",
+        "sms.conversion_min_sample", "sms.fraud_action",
         "twilio.verify_service_sid", "twilio.verify_api_base",
     ]
 
@@ -50,7 +78,11 @@ public struct PhoneVerificationSettings: Sendable, Equatable {
     /// `tokens.max_sends_per_hour` (default 5), `tokens.max_sends_per_ip_per_hour` (default 20),
     /// `sms.template` (default `Your {app} code is {code}. Valid for {minutes} min.`; unknown
     /// placeholders and a missing `{code}` are config errors), `sms.webotp` (default true),
-    /// `sms.daily_limit` (default 1000) and `server.app_name` (default `Countersign`).
+    /// `sms.daily_limit` (default 1000), `sms.max_per_region_per_hour` (default 100, 0: none),
+    /// `sms.max_per_prefix_per_hour` (default 10, 0: none), `sms.min_conversion` (0…1, default
+    /// 0.2, 0: off), `sms.conversion_window` (default `1h`, at most `24h`),
+    /// `sms.conversion_min_sample` (default 20), `sms.fraud_action` (`block` default, or
+    /// `monitor`) and `server.app_name` (default `Countersign`).
     ///
     /// - Parameter webOtpHost: the host name of `server.base_url`, which the caller parses (and
     ///   reports when missing) with the rest of `[server]`.
@@ -68,6 +100,24 @@ public struct PhoneVerificationSettings: Sendable, Equatable {
         }
         webOtp = config.bool("sms.webotp", default: true)
         dailyLimit = config.int("sms.daily_limit", default: 1000, range: 1...100_000_000)
+        maxPerRegionPerHour = config.int("sms.max_per_region_per_hour", default: 100, range: 0...100_000_000)
+        maxPerPrefixPerHour = config.int("sms.max_per_prefix_per_hour", default: 10, range: 0...100_000_000)
+        let conversionText = config.string("sms.min_conversion", default: "0.2")
+        if let share = Double(conversionText), share >= 0, share <= 1 {
+            minConversion = share
+        } else {
+            config.fail("sms.min_conversion", "must be a share from 0 to 1, such as 0.2 (0 turns the guard off)")
+            minConversion = 0.2
+        }
+        conversionWindow = config.duration("sms.conversion_window", default: "1h")
+        if conversionWindow > 86_400 {
+            // Counted events are kept 24 hours; a longer window would silently see only a day.
+            config.fail("sms.conversion_window", "must be at most 24h")
+        }
+        conversionMinSample = config.int("sms.conversion_min_sample", default: 20, range: 1...100_000_000)
+        fraudAction = FraudAction(rawValue: config.choice("sms.fraud_action", default: FraudAction.block.rawValue,
+                                                          among: FraudAction.allCases.map(\.rawValue))) ?? .block
+        maxWrongCodesPerDay = Self.defaultMaxWrongCodesPerDay
         // `[server]` owns this key and reports an empty value; reading it leniently here keeps
         // that problem from being listed twice.
         let app = config.string("server.app_name", default: "Countersign", allowEmpty: true)
@@ -88,6 +138,9 @@ public struct PhoneVerificationSettings: Sendable, Equatable {
     public init(provider: String = defaultProvider, digits: Int = 6, lifetime: TimeInterval = 600, maxAttempts: Int = 5,
                 resendCooldown: TimeInterval = 60, maxSendsPerHour: Int = 5, maxSendsPerIPPerHour: Int = 20,
                 template: String = SmsText.defaultTemplate, webOtp: Bool = true, dailyLimit: Int = 1000,
+                maxPerRegionPerHour: Int = 100, maxPerPrefixPerHour: Int = 10, minConversion: Double = 0.2,
+                conversionWindow: TimeInterval = 3600, conversionMinSample: Int = 20, fraudAction: FraudAction = .block,
+                maxWrongCodesPerDay: Int = defaultMaxWrongCodesPerDay,
                 appName: String = "Countersign", webOtpHost: String) {
         self.provider = provider
         self.digits = digits
@@ -99,6 +152,13 @@ public struct PhoneVerificationSettings: Sendable, Equatable {
         self.template = template
         self.webOtp = webOtp
         self.dailyLimit = dailyLimit
+        self.maxPerRegionPerHour = maxPerRegionPerHour
+        self.maxPerPrefixPerHour = maxPerPrefixPerHour
+        self.minConversion = minConversion
+        self.conversionWindow = conversionWindow
+        self.conversionMinSample = conversionMinSample
+        self.fraudAction = fraudAction
+        self.maxWrongCodesPerDay = maxWrongCodesPerDay
         self.appName = appName
         self.webOtpHost = webOtpHost
     }

@@ -7,8 +7,9 @@ import Timekeeping
 /// The one-time-code rules of CONTRACT.md §6 for every `tokens.provider`, with all state in
 /// shared storage (never in a worker's memory), so any worker process can serve any step.
 ///
-/// - Sending: the cooldown, the hourly limits per user, per number and per client address, and
-///   the installation's rolling 24-hour limit are taken together and atomically (`consumeAll`)
+/// - Sending: first the SMS guards (`SmsGuards`: block list, wrong codes in 24 h, conversion),
+///   which count nothing; then the cooldown, the hourly limits per user, number, client, region
+///   and number range, and the rolling 24-hour limit are taken together and atomically (`consumeAll`)
 ///   before the provider is called; if the provider then fails they are given back (`release`),
 ///   and the code pending before, if any, stays valid. Holding the database's write lock across
 ///   the provider's network call instead would stall every worker for as long as the provider
@@ -66,7 +67,7 @@ public final class PhoneVerifier {
     @discardableResult
     public func send(to number: PhoneNumber, user: UserRecord, clientAddress: String) throws(PhoneVerificationError)
         -> PendingVerification {
-        try deliver(to: number.e164, user: user, clientAddress: clientAddress)
+        try deliver(to: number, user: user, clientAddress: clientAddress)
     }
 
     /// Sends a new code to the pending number (ResendPhoneVerificationCode).
@@ -77,7 +78,7 @@ public final class PhoneVerifier {
         guard let pending else { throw .nothingPending }
         let number: PhoneNumber
         do { number = try parser.parse(pending.phoneNumber) } catch { throw .numberRefused(error) }
-        return try deliver(to: number.e164, user: user, clientAddress: clientAddress)
+        return try deliver(to: number, user: user, clientAddress: clientAddress)
     }
 
     /// Checks `code` (VerifyPhoneNumber). Spaces and hyphens in it are ignored; callers refuse
@@ -130,7 +131,15 @@ public final class PhoneVerifier {
     public func sendTestMessage(to number: PhoneNumber) throws(PhoneVerificationError) -> SmsReceipt {
         let now = clock.now
         let limits = SendLimits(dailyLimit: settings.dailyLimit)
-        try take(limits, now: now, event: SecurityEvent(time: now, kind: "", phoneNumber: number.e164))
+        let testEvent = SecurityEvent(time: now, kind: "", phoneNumber: number.e164)
+        // The block list holds for every SMS, test messages included.
+        let blocked: Bool
+        do { blocked = try storage.blockedNumbers.isBlocked(phoneNumber: number.e164, now: now) } catch { throw .storage(error) }
+        if blocked {
+            try? record(.limitHit, testEvent, detail: "\(LimitReason.blockedNumber.rawValue): blocked by the operator")
+            throw .limited(retryAt: now + SendLimits.hour, reason: .blockedNumber)
+        }
+        try take(limits, now: now, event: testEvent)
         let body = "This is a test message from \(settings.appName). Text messages from this installation work."
         do {
             let receipt = try sms.send(SmsMessage(to: number.e164, body: body))
@@ -153,11 +162,14 @@ public final class PhoneVerifier {
 
     // MARK: Sending
 
-    private func deliver(to phoneNumber: String, user: UserRecord, clientAddress: String) throws(PhoneVerificationError)
+    private func deliver(to number: PhoneNumber, user: UserRecord, clientAddress: String) throws(PhoneVerificationError)
         -> PendingVerification {
         let now = clock.now
+        let phoneNumber = number.e164
         let event = SecurityEvent(time: now, kind: "", userId: user.id, ipAddress: clientAddress, phoneNumber: phoneNumber)
-        let limits = SendLimits(settings: settings, userId: user.id, phoneNumber: phoneNumber, clientAddress: clientAddress)
+        try checkGuards(userId: user.id, phoneNumber: phoneNumber, region: number.region, now: now, event: event)
+        let limits = SendLimits(settings: settings, userId: user.id, phoneNumber: phoneNumber, region: number.region,
+                                clientAddress: clientAddress)
         try take(limits, now: now, event: event)
 
         let codeHash: [UInt8]?
@@ -183,7 +195,7 @@ public final class PhoneVerifier {
                     lastSentAt: now, createdAt: continued?.createdAt ?? now)
                 try store.save(pending)
                 if let previous, previous.phoneNumber != phoneNumber {
-                    try record(.numberChanged, event, detail: "previous number \(previous.phoneNumber)")
+                    try record(.numberChanged, event, detail: "previous number \(EventNumber.mask(previous.phoneNumber))")
                 }
                 try record(.codeSent, event, detail: "provider \(issuer.name), send \(pending.sends)")
                 return pending
@@ -191,6 +203,24 @@ public final class PhoneVerifier {
         } catch {
             throw .storage(error)
         }
+    }
+
+    /// The SMS guards (block list, wrong codes over 24 hours, conversion), before anything is
+    /// counted; a refusal is recorded as an event with its reason and thrown as `.limited`.
+    private func checkGuards(userId: String?, phoneNumber: String, region: String, now: Date, event: SecurityEvent)
+        throws(PhoneVerificationError) {
+        let refusal: SmsGuards.Refusal?
+        do {
+            refusal = try guards.refusal(
+                userId: userId, phoneNumber: phoneNumber, region: region, now: now) { reading in
+                try? record(.conversionLow, event, detail: "monitor: \(reading.description), below \(settings.minConversion)")
+            }
+        } catch {
+            throw .storage(error)
+        }
+        guard let refusal else { return }
+        try? record(.limitHit, event, detail: "\(refusal.reason.rawValue): \(refusal.detail)")
+        throw .limited(retryAt: refusal.retryAt, reason: refusal.reason)
     }
 
     /// Counts one send under every limit, or throws `.limited` (and logs it) counting nothing.
@@ -226,6 +256,7 @@ public final class PhoneVerifier {
                                   phoneNumber: pending.phoneNumber)
         switch answer {
         case .right:
+            try guards.recordVerified(phoneNumber: pending.phoneNumber, now: now)
             try store.delete(userId: pending.userId)
             try storage.users.confirmPhoneNumber(userId: pending.userId, phoneNumber: pending.phoneNumber,
                                                  newSecurityStamp: SecurityStamp.generate(random: random))
@@ -233,6 +264,12 @@ public final class PhoneVerifier {
             return .verified(pending.phoneNumber)
         case .wrong:
             let attempts = try store.recordWrongAttempt(userId: pending.userId) ?? settings.maxAttempts
+            // The bound over days: the wrong code that reaches it also burns the pending code.
+            if try guards.recordWrongCode(userId: pending.userId, phoneNumber: pending.phoneNumber, now: now) {
+                try store.delete(userId: pending.userId)
+                try record(.codeBurned, event, detail: "\(settings.maxWrongCodesPerDay) wrong codes in 24 hours")
+                return .burned
+            }
             guard attempts < settings.maxAttempts else {
                 try store.delete(userId: pending.userId)
                 try record(.codeBurned, event, detail: "\(attempts) wrong codes")
@@ -249,12 +286,16 @@ public final class PhoneVerifier {
         }
     }
 
+    private var guards: SmsGuards { SmsGuards(settings: settings, storage: storage) }
+
     // MARK: Events
 
     private func record(_ kind: PhoneVerificationEventKind, _ event: SecurityEvent, detail: String? = nil) throws {
         var event = event
         event.kind = kind.rawValue
         if let detail { event.detail = detail }
+        // Events keep the region and the last two digits, never the whole number (CONTRACT.md §8).
+        event.phoneNumber = event.phoneNumber.map(EventNumber.mask)
         try storage.events.append(event)
     }
 }

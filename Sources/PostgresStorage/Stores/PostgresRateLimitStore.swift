@@ -52,6 +52,15 @@ public final class PostgresRateLimitStore: RateLimitStore {
         }
     }
 
+    public func count(key: String, window: TimeInterval, now: Date) throws -> Int {
+        try connection.queryFirst("SELECT count(*) FROM countersign_rate_limit_events WHERE key = $1 AND at > $2",
+                                  [key, now.timeIntervalSince1970 - window]) { $0.int(at: 0) } ?? 0
+    }
+
+    public func record(key: String, at date: Date) throws {
+        try connection.run("INSERT INTO countersign_rate_limit_events (key, at) VALUES ($1, $2)", [key, date])
+    }
+
     public func prune(before date: Date) throws {
         try connection.run("DELETE FROM countersign_rate_limit_events WHERE at < $1", [date])
     }

@@ -15,6 +15,8 @@ enum PostgresSchema {
         migrator.register("0003_rate_limit_events", sql: rateLimitEvents)
         migrator.register("0004_security_events", sql: securityEvents)
         migrator.register("0100_phone_verifications", sql: phoneVerifications)
+        migrator.register("0200_blocked_numbers", sql: blockedNumbers)
+        migrator.register("0201_registrations", sql: registrations)
     }
 
     static let aspNetUsers = """
@@ -100,5 +102,24 @@ enum PostgresSchema {
             created_at double precision NOT NULL
         );
         CREATE INDEX countersign_phone_verifications_expires_at ON countersign_phone_verifications (expires_at);
+        """
+
+    static let blockedNumbers = """
+        CREATE TABLE countersign_blocked_numbers (
+            phone_number text NOT NULL PRIMARY KEY,
+            blocked_at double precision NOT NULL,
+            until double precision NULL
+        );
+        """
+
+    /// Accounts that exist when this table is created count as registered at that moment.
+    static let registrations = """
+        CREATE TABLE countersign_registrations (
+            user_id text NOT NULL PRIMARY KEY REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE,
+            registered_at double precision NOT NULL
+        );
+        CREATE INDEX countersign_registrations_registered_at ON countersign_registrations (registered_at);
+        INSERT INTO countersign_registrations (user_id, registered_at)
+            SELECT "Id", extract(epoch from now()) FROM "AspNetUsers";
         """
 }

@@ -25,6 +25,15 @@ public final class PostgresSecurityEventLog: SecurityEventLog {
         return try connection.query("\(select) ORDER BY id DESC LIMIT $1", [limit], Self.event)
     }
 
+    public func events(since: Date?, userId: String?) throws -> [SecurityEvent] {
+        let from = since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude
+        let select = "SELECT time, kind, user_id, ip_address, phone_number, detail FROM countersign_security_events"
+        if let userId {
+            return try connection.query("\(select) WHERE user_id = $1 AND time >= $2 ORDER BY id", [userId, from], Self.event)
+        }
+        return try connection.query("\(select) WHERE time >= $1 ORDER BY id", [from], Self.event)
+    }
+
     private static func event(_ row: PostgresRow) -> SecurityEvent {
         SecurityEvent(time: row.date(at: 0), kind: row.string(at: 1), userId: row.optionalString(at: 2),
                       ipAddress: row.optionalString(at: 3), phoneNumber: row.optionalString(at: 4),

@@ -15,6 +15,8 @@ public final class PostgresStorage: StorageBackend {
     public let rateLimits: any RateLimitStore
     public let events: any SecurityEventLog
     public let verifications: any VerificationStore
+    public let blockedNumbers: any BlockedNumberStore
+    public let registrations: any RegistrationLog
 
     /// Connects at the first statement, not here, so a worker starts even while the database
     /// is down.
@@ -33,6 +35,8 @@ public final class PostgresStorage: StorageBackend {
         rateLimits = PostgresRateLimitStore(connection: connection)
         events = PostgresSecurityEventLog(connection: connection)
         verifications = PostgresVerificationStore(connection: connection)
+        blockedNumbers = PostgresBlockedNumberStore(connection: connection)
+        registrations = PostgresRegistrationLog(connection: connection)
     }
 
     @discardableResult

@@ -49,6 +49,15 @@ public final class SQLiteRateLimitStore: RateLimitStore {
         }
     }
 
+    public func count(key: String, window: TimeInterval, now: Date) throws -> Int {
+        try connection.queryFirst("SELECT count(*) FROM countersign_rate_limit_events WHERE key = ? AND at > ?",
+                                  [key, now.timeIntervalSince1970 - window]) { $0.int(at: 0) } ?? 0
+    }
+
+    public func record(key: String, at date: Date) throws {
+        try connection.run("INSERT INTO countersign_rate_limit_events (key, at) VALUES (?, ?)", [key, date.timeIntervalSince1970])
+    }
+
     public func prune(before date: Date) throws {
         try connection.run("DELETE FROM countersign_rate_limit_events WHERE at < ?", [date.timeIntervalSince1970])
     }

@@ -13,6 +13,8 @@ enum SQLiteSchema {
         migrator.register("0003_rate_limit_events", sql: rateLimitEvents)
         migrator.register("0004_security_events", sql: securityEvents)
         migrator.register("0100_phone_verifications", sql: phoneVerifications)
+        migrator.register("0200_blocked_numbers", sql: blockedNumbers)
+        migrator.register("0201_registrations", sql: registrations)
     }
 
     /// ASP.NET Core Identity's table as EF Core creates it in SQLite (names, types,
@@ -101,5 +103,26 @@ enum SQLiteSchema {
             created_at REAL NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX countersign_phone_verifications_expires_at ON countersign_phone_verifications (expires_at);
+        """
+
+    /// The operator's deny list of phone numbers (E.164); `until` NULL blocks without end.
+    static let blockedNumbers = """
+        CREATE TABLE countersign_blocked_numbers (
+            phone_number TEXT NOT NULL PRIMARY KEY,
+            blocked_at REAL NOT NULL,
+            until REAL NULL
+        ) WITHOUT ROWID;
+        """
+
+    /// When each account registered (unconfirmed accounts expire). Accounts that exist when
+    /// this table is created count as registered at that moment, so none expires at once.
+    static let registrations = """
+        CREATE TABLE countersign_registrations (
+            user_id TEXT NOT NULL PRIMARY KEY REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE,
+            registered_at REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX countersign_registrations_registered_at ON countersign_registrations (registered_at);
+        INSERT INTO countersign_registrations (user_id, registered_at)
+            SELECT "Id", CAST(strftime('%s', 'now') AS REAL) FROM "AspNetUsers";
         """
 }

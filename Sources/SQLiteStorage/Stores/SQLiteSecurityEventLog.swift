@@ -27,6 +27,15 @@ public final class SQLiteSecurityEventLog: SecurityEventLog {
         return try connection.query("\(select) ORDER BY id DESC LIMIT ?", [limit], Self.event)
     }
 
+    public func events(since: Date?, userId: String?) throws -> [SecurityEvent] {
+        let from = since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude
+        let select = "SELECT time, kind, user_id, ip_address, phone_number, detail FROM countersign_security_events"
+        if let userId {
+            return try connection.query("\(select) WHERE user_id = ? AND time >= ? ORDER BY id", [userId, from], Self.event)
+        }
+        return try connection.query("\(select) WHERE time >= ? ORDER BY id", [from], Self.event)
+    }
+
     private static func event(_ row: Statement) -> SecurityEvent {
         SecurityEvent(
             time: Date(timeIntervalSince1970: row.double(at: 0)),

@@ -27,6 +27,15 @@ public protocol RateLimitStore: AnyObject {
     /// are indistinguishable, so taking back any one of them is taking back our own.
     func release(_ limits: [RateLimit], at: Date) throws
 
+    /// How many events under `key` count at `now` in the window (the same events `check` counts,
+    /// later-stamped ones included). One read; for statistics such as the SMS conversion guard,
+    /// where a count a moment old is good enough, so it takes no lock and may run beside writers.
+    func count(key: String, window: TimeInterval, now: Date) throws -> Int
+
+    /// Records one event under `key` at `at`, whatever the count (for things that are counted, not
+    /// limited: codes verified, wrong codes). One atomic insert; concurrent records all count.
+    func record(key: String, at: Date) throws
+
     /// Forgets events before `before` (pass `now` minus the longest window in use).
     func prune(before: Date) throws
 }

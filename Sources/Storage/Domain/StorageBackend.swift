@@ -24,6 +24,10 @@ public protocol StorageBackend: AnyObject {
     var rateLimits: any RateLimitStore { get }
     var events: any SecurityEventLog { get }
     var verifications: any VerificationStore { get }
+    /// The operator's deny list of phone numbers.
+    var blockedNumbers: any BlockedNumberStore { get }
+    /// Registration times, for expiring unconfirmed accounts.
+    var registrations: any RegistrationLog { get }
 
     /// Brings the schema up to date; returns the migrations this call applied. Safe to run from
     /// several processes, pools and machines at once: exactly one applies each migration, the
