@@ -49,6 +49,7 @@ import Testing
             "sms.daily_limit", "sms.command", "twilio.account_sid", "twilio.auth_token", "twilio.from",
             "twilio.messaging_service_sid", "twilio.verify_service_sid", "twilio.api_base", "twilio.verify_api_base",
             "vonage.api_key", "vonage.api_secret", "vonage.from", "vonage.api_base", "templates.dir",
+            "twofactor.remember_lifetime", "twofactor.recovery_codes", "passwords.reset_lifetime", "passwords.reset_by_sms",
         ]
         #expect(ConfigKeys.all == contract)
     }

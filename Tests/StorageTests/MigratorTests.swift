@@ -7,7 +7,8 @@ import Timekeeping
 
 @Suite("Migrator")
 struct MigratorTests {
-    let allMigrations = ["0001_aspnet_users", "0002_sessions", "0003_rate_limit_events", "0004_security_events"]
+    let allMigrations = ["0001_aspnet_users", "0002_sessions", "0003_rate_limit_events", "0004_security_events",
+                         "0301_recovery_codes", "0302_session_client_address"]
 
     @Test func aFreshDatabaseHasEveryMigrationPendingAndIsNotTouchedByAsking() throws {
         let db = try TemporaryDatabase()
@@ -79,7 +80,7 @@ struct MigratorTests {
         let names = try applied.flatMap { try $0.get() }
         #expect(names.sorted() == allMigrations)
         let storage = try SQLiteStorage(path: path, clock: db.clock, random: SecureRandom())
-        #expect(try storage.connection.queryFirst("SELECT count(*) FROM countersign_migrations") { $0.int(at: 0) } == 4)
+        #expect(try storage.connection.queryFirst("SELECT count(*) FROM countersign_migrations") { $0.int(at: 0) } == allMigrations.count)
     }
 
     @Test func aspNetUsersHasIdentitysColumnsExactly() throws {

@@ -30,15 +30,7 @@ struct PasswordSignIn {
         }
         switch services.passwordHasher.verify(password, against: user.passwordHash) {
         case .failed:
-            if user.lockoutEnabled {
-                let locked = try users.recordFailedSignIn(
-                    userId: user.id, maxFailures: services.settings.lockout.maxFailures,
-                    lockoutUntil: now.addingTimeInterval(services.settings.lockout.duration)
-                )
-                if locked {
-                    try services.storage.events.append(SecurityEvent(time: now, kind: "locked-out", userId: user.id, ipAddress: nil, phoneNumber: nil, detail: nil))
-                }
-            }
+            try FailedSignIn.record(user, services: services, now: now, clientAddress: nil)
             return .failed
         case .succeededRehashNeeded:
             try users.updatePasswordHash(userId: user.id, hash: try services.passwordHasher.hash(password))

@@ -65,7 +65,7 @@ final class SignInSessions {
     /// Starts a sign-in with a fresh id (never reusing one the visitor brought: no fixation) and
     /// returns it with the Set-Cookie header value. With `persistent` the cookie outlives the
     /// browser session (RememberMe); otherwise it is a session cookie.
-    func start(for user: UserRecord, persistent: Bool, now: Date) throws -> (SignIn, cookie: String) {
+    func start(for user: UserRecord, persistent: Bool, now: Date, clientAddress: String? = nil) throws -> (SignIn, cookie: String) {
         let id = Base64URL.encode(random.bytes(32))
         let session = SessionRecord(
             idHash: Self.hash(id)!,
@@ -74,7 +74,8 @@ final class SignInSessions {
             createdAt: now,
             lastSeenAt: now,
             expiresAt: now.addingTimeInterval(settings.lifetime),
-            persistent: persistent
+            persistent: persistent,
+            clientAddress: clientAddress
         )
         try store.insert(session)
         let cookie = try SetCookie(

@@ -10,6 +10,14 @@ enum FlashText: String, CaseIterable {
     case codeResent = "code-resent"
     case nothingPending = "nothing-pending"
     case verificationStartOver = "verification-start-over"
+    case twoFactorNeedsPhone = "two-factor-needs-phone"
+    case twoFactorDisabled = "two-factor-disabled"
+    case signInCodeResent = "sign-in-code-resent"
+    case signInAgain = "sign-in-again"
+    case phoneRemoved = "phone-removed"
+    case accountDeleted = "account-deleted"
+    case resetLinkSent = "reset-link-sent"
+    case resetCodeSent = "reset-code-sent"
 
     var text: String {
         switch self {
@@ -22,6 +30,14 @@ enum FlashText: String, CaseIterable {
         case .codeResent: "A new verification code has been sent to your phone number."
         case .nothingPending: "There is no verification waiting. Enter your phone number to get a code."
         case .verificationStartOver: "Too many wrong codes. Please request a new code."
+        case .twoFactorNeedsPhone: "Two-factor sign-in sends codes to your phone: please verify a phone number first."
+        case .twoFactorDisabled: "Two-factor sign-in is now off. Your recovery codes no longer work."
+        case .signInCodeResent: "A new sign-in code has been sent to your phone."
+        case .signInAgain: "Please sign in again with your email and password."
+        case .phoneRemoved: "Your phone number has been removed, and two-factor sign-in with it."
+        case .accountDeleted: "Your account and the data stored with it have been deleted."
+        case .resetLinkSent: "If that address has an account, we have sent it a link to choose a new password. Check your inbox."
+        case .resetCodeSent: "If that address has an account with a verified phone number, we have texted that number a code."
         }
     }
 

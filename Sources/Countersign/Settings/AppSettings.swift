@@ -10,6 +10,8 @@ struct AppSettings {
     var lockout: LockoutSettings
     var email: EmailPolicySettings
     var phone: PhoneSettings
+    var twoFactor: TwoFactorSettings
+    var passwordReset: PasswordResetSettings
     var storagePath: String
     var templatesDirectory: String
 
@@ -22,6 +24,8 @@ struct AppSettings {
         lockout = LockoutSettings(config: config)
         email = EmailPolicySettings(config: config)
         phone = PhoneSettings(config: config)
+        twoFactor = TwoFactorSettings(config: config)
+        passwordReset = PasswordResetSettings(config: config)
         let provider = config.choice("storage.provider", default: "sqlite", among: ["sqlite", "postgres"])
         if provider == "postgres" {
             config.fail("storage.provider", "postgres is not available in this build yet; use sqlite")

@@ -49,6 +49,17 @@ public final class TotpCodeIssuer: CodeIssuer {
         Array("PhoneNumber:ChangePhoneNumber:\(newPhoneNumber):\(storedPhoneNumber ?? "")".utf8)
     }
 
+    /// The modifier for `purpose`: ASP.NET's phone-number token provider names its purposes
+    /// `"PhoneNumber:" + purpose + ":" + storedNumber` — `TwoFactor` for sign-in, `ResetPassword`
+    /// for a reset — so a code of one purpose never works for another.
+    public static func modifier(purpose: VerificationPurpose, phoneNumber: String, storedPhoneNumber: String?) -> [UInt8] {
+        switch purpose {
+        case .phoneNumber: modifier(newPhoneNumber: phoneNumber, storedPhoneNumber: storedPhoneNumber)
+        case .signIn: Array("PhoneNumber:TwoFactor:\(storedPhoneNumber ?? "")".utf8)
+        case .passwordReset: Array("PhoneNumber:ResetPassword:\(storedPhoneNumber ?? "")".utf8)
+        }
+    }
+
     /// The code for `date`'s time step (`offset` steps away).
     public static func code(securityStamp: String, modifier: [UInt8], at date: Date, offset: Int64 = 0) -> String {
         let current = Int64(clamping: TOTP.counter(at: date, step: step))
@@ -69,8 +80,9 @@ public final class TotpCodeIssuer: CodeIssuer {
         return matched
     }
 
-    public func issue(to phoneNumber: String, for user: UserRecord, now: Date) throws(SmsSendError) -> [UInt8]? {
-        let modifier = Self.modifier(newPhoneNumber: phoneNumber, storedPhoneNumber: user.phoneNumber)
+    public func issue(to phoneNumber: String, for user: UserRecord, purpose: VerificationPurpose, now: Date)
+        throws(SmsSendError) -> [UInt8]? {
+        let modifier = Self.modifier(purpose: purpose, phoneNumber: phoneNumber, storedPhoneNumber: user.phoneNumber)
         let code = Self.code(securityStamp: user.securityStamp, modifier: modifier, at: now)
         _ = try sms.send(SmsMessage(to: phoneNumber, body: settings.message(code: code)))
         return nil
@@ -79,7 +91,7 @@ public final class TotpCodeIssuer: CodeIssuer {
     public func check(_ code: String, against pending: PendingVerification, for user: UserRecord, now: Date)
         throws(CodeCheckFailure) -> CodeCheck {
         guard pending.userId == user.id else { return .wrong }
-        let modifier = Self.modifier(newPhoneNumber: pending.phoneNumber, storedPhoneNumber: user.phoneNumber)
+        let modifier = Self.modifier(purpose: pending.purpose, phoneNumber: pending.phoneNumber, storedPhoneNumber: user.phoneNumber)
         return Self.isValid(code, securityStamp: user.securityStamp, modifier: modifier, at: now) ? .right : .wrong
     }
 }

@@ -27,6 +27,9 @@ public protocol RateLimitStore: AnyObject {
     /// are indistinguishable, so taking back any one of them is taking back our own.
     func release(_ limits: [RateLimit], at: Date) throws
 
+    /// Forgets every event under `key` (the limits of a deleted user).
+    func forget(key: String) throws
+
     /// Forgets events before `before` (pass `now` minus the longest window in use).
     func prune(before: Date) throws
 }

@@ -5,6 +5,7 @@ public protocol StorageBackend: AnyObject {
     var sessions: any SessionStore { get }
     var rateLimits: any RateLimitStore { get }
     var events: any SecurityEventLog { get }
+    var recoveryCodes: any RecoveryCodeStore { get }
 
     /// Brings the schema up to date; returns the migrations this call applied. Safe to run from
     /// several processes at once.

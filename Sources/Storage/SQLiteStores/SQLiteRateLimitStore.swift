@@ -48,6 +48,10 @@ public final class SQLiteRateLimitStore: RateLimitStore {
         }
     }
 
+    public func forget(key: String) throws {
+        try connection.run("DELETE FROM countersign_rate_limit_events WHERE key = ?", [key])
+    }
+
     public func prune(before date: Date) throws {
         try connection.run("DELETE FROM countersign_rate_limit_events WHERE at < ?", [date.timeIntervalSince1970])
     }

@@ -12,7 +12,18 @@ enum SQLiteSchema {
         migrator.register("0002_sessions", sql: sessions)
         migrator.register("0003_rate_limit_events", sql: rateLimitEvents)
         migrator.register("0004_security_events", sql: securityEvents)
+        migrator.register("0301_recovery_codes", sql: recoveryCodes)
+        migrator.register("0302_session_client_address", sql: "ALTER TABLE countersign_sessions ADD COLUMN client_address TEXT NULL;")
     }
+
+    /// Keyed hashes of unused two-factor recovery codes; they go with their user.
+    static let recoveryCodes = """
+        CREATE TABLE countersign_recovery_codes (
+            user_id TEXT NOT NULL REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE,
+            code_hash TEXT NOT NULL,
+            PRIMARY KEY (user_id, code_hash)
+        ) WITHOUT ROWID;
+        """
 
     /// ASP.NET Core Identity's table as EF Core creates it in SQLite (names, types,
     /// nullability), plus FirstName and LastName. One difference: EF's EmailIndex is not unique

@@ -12,6 +12,7 @@ public final class SQLiteStorage: StorageBackend {
     public let sessions: any SessionStore
     public let rateLimits: any RateLimitStore
     public let events: any SecurityEventLog
+    public let recoveryCodes: any RecoveryCodeStore
 
     /// Opens (creating it if missing) the SQLite file at `path`: the `storage.path` config key
     /// (default `countersign.db`), already resolved against the config file's folder. The
@@ -32,6 +33,7 @@ public final class SQLiteStorage: StorageBackend {
         sessions = SQLiteSessionStore(connection: connection)
         rateLimits = SQLiteRateLimitStore(connection: connection)
         events = SQLiteSecurityEventLog(connection: connection)
+        recoveryCodes = SQLiteRecoveryCodeStore(connection: connection)
     }
 
     @discardableResult

@@ -65,7 +65,7 @@ import Testing
 
     @Test func theMigrationIsRegisteredOnce() throws {
         let world = try VerificationWorld()
-        #expect(try world.storage.migrator.appliedMigrations().last == "0100_phone_verifications")
+        #expect(try world.storage.migrator.appliedMigrations().suffix(2) == ["0100_phone_verifications", "0300_verification_purpose"])
         #expect(try world.storage.migrate().isEmpty)
     }
 
