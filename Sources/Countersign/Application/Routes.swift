@@ -22,6 +22,7 @@ enum Routes {
         PhoneRoutes.add(to: &router)
         TwoFactorRoutes.add(to: &router)
         RecoveryRoutes.add(to: &router)
+        PersonalDataRoutes.add(to: &router)
         return router
     }
 }

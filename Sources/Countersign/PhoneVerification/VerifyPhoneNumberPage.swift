@@ -43,11 +43,13 @@ enum VerifyPhoneNumberPage {
         }
         // The verification changed the security stamp, which ends every sign-in of this user —
         // including this one. Start a fresh session here so the user stays signed in.
-        guard let user = try services.storage.users.user(id: signIn.user.id) else { throw HTTPError(401, message: "Please sign in.") }
-        try services.sessions.endAll(userId: user.id)
-        let (newSignIn, cookie) = try services.sessions.start(for: user, persistent: signIn.session.persistent, now: context.now)
-        context.addCookie(cookie)
-        context.replaceSignIn(newSignIn)
+        try AccountChange.restartSession(signIn, context: context)
+        let before = signIn.user
+        if before.phoneNumberConfirmed, let old = before.phoneNumber, old != context.user?.phoneNumber {
+            try services.storage.events.append(SecurityEvent(time: context.now, kind: "phone-changed", userId: before.id,
+                                                             ipAddress: context.clientAddress))
+            SecurityNotice.phoneNumberChanged.send(to: before, context: context)
+        }
         return context.redirect("/PhoneVerificationSuccessful")
     }
 

@@ -153,6 +153,11 @@ public final class PhoneVerifier {
         }
     }
 
+    /// Drops the user's pending code of `purpose`, if any (the phone was removed).
+    public func cancel(userId: String, purpose: VerificationPurpose) throws {
+        try store.delete(userId: userId, purpose: purpose)
+    }
+
     /// Deletes verifications nobody can continue any more (`PendingVerification.forgottenAt`).
     /// Maintenance only; correctness never depends on it.
     @discardableResult
