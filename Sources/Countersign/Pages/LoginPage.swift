@@ -45,6 +45,7 @@ enum LoginPage {
             "unconfirmed": .bool(unconfirmed),
         ]
         if let error { values["error"] = .string(error) }
+        values.merge(FormErrors.values([:], order: [], summary: error)) { $1 }
         if let returnUrl = returnURL(context) { values["returnUrl"] = .string(returnUrl) }
         return try context.services.pages.page("login", title: title, values, status: status, context: context)
     }

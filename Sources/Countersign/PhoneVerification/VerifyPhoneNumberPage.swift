@@ -67,6 +67,7 @@ enum VerifyPhoneNumberPage {
             values["pending"] = true
         }
         if let error { values["error"] = .string(error) }
+        values.merge(FormErrors.values([:], order: [], summary: error)) { $1 }
         return try context.services.pages.page("verify-phone-number", title: title, values, status: status, context: context)
     }
 }
