@@ -16,8 +16,6 @@ enum FlashText: String, CaseIterable {
     case signInAgain = "sign-in-again"
     case phoneRemoved = "phone-removed"
     case accountDeleted = "account-deleted"
-    case resetLinkSent = "reset-link-sent"
-    case resetCodeSent = "reset-code-sent"
 
     var text: String {
         switch self {
@@ -36,8 +34,6 @@ enum FlashText: String, CaseIterable {
         case .signInAgain: "Please sign in again with your email and password."
         case .phoneRemoved: "Your phone number has been removed, and two-factor sign-in with it."
         case .accountDeleted: "Your account and the data stored with it have been deleted."
-        case .resetLinkSent: "If that address has an account, we have sent it a link to choose a new password. Check your inbox."
-        case .resetCodeSent: "If that address has an account with a verified phone number, we have texted that number a code."
         }
     }
 

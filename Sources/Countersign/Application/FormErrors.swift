@@ -13,8 +13,10 @@ enum FormErrors {
         if let text = summary ?? (errors.isEmpty ? nil : "Please correct the following:") {
             values["errorSummary"] = .string(text)
         }
-        values["errorList"] = .list(listed.map { ["field": .string($0.0), "message": .string($0.1)] })
-        values["hasErrorList"] = .bool(!listed.isEmpty)
+        // One error that is the summary itself: saying it twice more helps nobody.
+        let list = listed.count == 1 && listed[0].1 == summary ? [] : listed
+        values["errorList"] = .list(list.map { ["field": .string($0.0), "message": .string($0.1)] })
+        values["hasErrorList"] = .bool(!list.isEmpty)
         return values
     }
 }

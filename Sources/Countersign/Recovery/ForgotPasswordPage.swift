@@ -32,10 +32,8 @@ enum ForgotPasswordPage {
         }
         if method == "sms" {
             context.addCookie(try ResetEmailCookie(services: services).cookie(email))
-            context.flash(.info, .resetCodeSent)
             return .redirect(to: context.path("/ForgotPasswordConfirmation") + "?Method=sms")
         }
-        context.flash(.info, .resetLinkSent)
         return context.redirect("/ForgotPasswordConfirmation")
     }
 
