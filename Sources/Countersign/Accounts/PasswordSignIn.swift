@@ -23,6 +23,7 @@ struct PasswordSignIn {
         guard let user = try users.user(normalizedEmail: EmailAddress.normalize(email)) else {
             // Spend the same time as a real check, so timing does not tell which addresses exist.
             _ = services.passwordHasher.verify(password, against: services.dummyPasswordHash)
+            try FailedSignIn.record(nil, services: services, now: now, clientAddress: nil)
             return .failed
         }
         if user.lockoutEnabled, let end = user.lockoutEnd, end > now {

@@ -18,6 +18,20 @@ enum ResetPasswordPage {
     /// it is not enough for this account.
     private struct NeedsLink: Error {}
 
+    /// The password changed since the link was checked (a parallel request used it first).
+    private struct AlreadyUsed: Error {}
+
+    /// Replaces the password only while the stamp is still the one the link or code was bound
+    /// to, in one transaction: of parallel requests with one link exactly one resets.
+    private static func reset(_ user: UserRecord, hash: String, stamp: String, services: Services) throws {
+        try services.storage.transaction {
+            guard let current = try services.storage.users.user(id: user.id), current.securityStamp == user.securityStamp else {
+                throw AlreadyUsed()
+            }
+            try services.storage.users.resetPassword(userId: user.id, hash: hash, newSecurityStamp: stamp)
+        }
+    }
+
     static func get(_ context: RequestContext) throws -> Response {
         if context.field("UserId") != nil || context.field("Token") != nil {
             guard let user = try linkUser(context) else { return try invalidLink(context) }
@@ -54,15 +68,25 @@ enum ResetPasswordPage {
         let hash = try services.passwordHasher.hash(context.field("NewPassword") ?? "")
         let stamp = SecurityStamp.generate(random: services.random)
         guard user.twoFactorEnabled else {
-            try services.storage.users.resetPassword(userId: user.id, hash: hash, newSecurityStamp: stamp)
+            do { try reset(user, hash: hash, stamp: stamp, services: services) } catch is AlreadyUsed { return try invalidLink(context) }
             return try finish(user, how: "email link", context: context)
         }
         if RecoveryCodes.looksLikeRecoveryCode(code) {
-            guard try RecoveryCodes(services: services).redeem(code, userId: user.id) else {
+            // Spending the code and replacing the password commit together, or neither does.
+            let redeemed: Bool
+            do {
+                redeemed = try services.storage.transaction { () throws -> Bool in
+                    guard try RecoveryCodes(services: services).redeem(code, userId: user.id) else { return false }
+                    try reset(user, hash: hash, stamp: stamp, services: services)
+                    return true
+                }
+            } catch is AlreadyUsed {
+                return try invalidLink(context)
+            }
+            guard redeemed else {
                 try FailedSignIn.record(user, services: services, now: context.now, clientAddress: context.clientAddress)
                 return try renderLinkForm(user: user, errors: ["Code": wrongCode], codeSent: false, status: 422, context: context)
             }
-            try services.storage.users.resetPassword(userId: user.id, hash: hash, newSecurityStamp: stamp)
             try services.storage.events.append(SecurityEvent(time: context.now, kind: "recovery-code-used", userId: user.id,
                                                              ipAddress: context.clientAddress, detail: "password reset"))
             SecurityNotice.recoveryCodeUsed.send(to: user, context: context)
@@ -70,8 +94,10 @@ enum ResetPasswordPage {
         }
         do {
             try services.phoneVerifier.verify(code: code, user: user, clientAddress: context.clientAddress, purpose: .passwordReset) { _ in
-                try services.storage.users.resetPassword(userId: user.id, hash: hash, newSecurityStamp: stamp)
+                try reset(user, hash: hash, stamp: stamp, services: services)
             }
+        } catch .storage(let inner) where inner is AlreadyUsed {
+            return try invalidLink(context)
         } catch {
             return try renderLinkForm(user: user, errors: ["Code": codeMessage(error, user: user)], codeSent: false, status: 422, context: context)
         }
@@ -112,7 +138,7 @@ enum ResetPasswordPage {
                 // Only someone holding the right code learns that this account needs more; the
                 // code is given back (the transaction rolls back).
                 if user.twoFactorEnabled { throw NeedsLink() }
-                try services.storage.users.resetPassword(userId: user.id, hash: hash, newSecurityStamp: stamp)
+                try reset(user, hash: hash, stamp: stamp, services: services)
             }
         } catch .storage(let inner) where inner is NeedsLink {
             return try renderCodeForm(email: email, errors: ["Code": "Two-factor sign-in is on for this account: a code alone is not enough. Open the link we emailed you, and enter this code there."],

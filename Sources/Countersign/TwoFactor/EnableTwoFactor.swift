@@ -10,6 +10,9 @@ enum EnableTwoFactor {
             context.flash(.info, .twoFactorNeedsPhone)
             return context.redirect("/ConfirmPhoneNumber")
         }
+        // Already on: a fresh set of codes needs the password (GenerateRecoveryCodes), so a
+        // borrowed session cannot mint codes with this button.
+        guard !user.twoFactorEnabled else { return context.redirect("/TwoFactorAuthentication") }
         let services = context.services
         let codes = try services.storage.transaction { () throws -> [String] in
             try services.storage.users.setTwoFactorEnabled(userId: user.id, enabled: true)
