@@ -222,3 +222,33 @@ import Web
         #expect(try app.post("/Account/LoginWithRecoveryCode", [("RecoveryCode", codes[0])]).status == 422)
     }
 }
+
+/// The sign-in code under the cooldown of every code, and the half-signed-in state's lifetime.
+@Suite struct TwoFactorCodeTimingTests {
+    @Test func aRefusedSendIsSaidOnTheCodePageNotHidden() throws {
+        let app = try TestApp(extra: "[sms]\nprovider = file\npath = sms.jsonl\n[tokens]\nresend_cooldown = 60s\n")
+        try app.signedInWithVerifiedPhone()
+        _ = try app.enableTwoFactor()
+        try app.logOut()
+        // The verification code went out a moment ago: the cooldown refuses the sign-in code.
+        let texts = try app.texts().count
+        #expect(try app.logIn().header("Location") == "/Account/LoginWith2fa")
+        #expect(try app.texts().count == texts)
+        #expect(app.get("/Account/LoginWith2fa").text.contains("We could not send a new sign-in code just now"))
+        #expect(try app.post("/Account/ResendTwoFactorCode", [], formPage: "/Account/LoginWith2fa").status == 429)
+        app.clock.advance(by: 60)
+        #expect(try app.post("/Account/ResendTwoFactorCode", [], formPage: "/Account/LoginWith2fa").status == 303)
+        #expect(try app.texts().count == texts + 1)
+    }
+
+    @Test func aResendKeepsTheHalfSignedInStateAsLongAsTheNewCode() throws {
+        let (app, _) = try TwoFactorSignInTests.twoFactorUser()
+        try app.logIn()
+        app.clock.advance(by: 540)
+        #expect(try app.post("/Account/ResendTwoFactorCode", [], formPage: "/Account/LoginWith2fa").status == 303)
+        let code = try app.lastCode()
+        app.clock.advance(by: 300)  // past the first 10 minutes, within the new code's
+        #expect(try app.post("/Account/LoginWith2fa", [("TwoFactorCode", code)]).status == 303)
+        #expect(app.isSignedIn)
+    }
+}

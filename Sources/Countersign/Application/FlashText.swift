@@ -14,6 +14,7 @@ enum FlashText: String, CaseIterable {
     case twoFactorDisabled = "two-factor-disabled"
     case signInCodeResent = "sign-in-code-resent"
     case signInAgain = "sign-in-again"
+    case signInCodeNotSent = "sign-in-code-not-sent"
     case phoneRemoved = "phone-removed"
     case accountDeleted = "account-deleted"
 
@@ -32,6 +33,7 @@ enum FlashText: String, CaseIterable {
         case .twoFactorDisabled: "Two-factor sign-in is now off. Your recovery codes no longer work."
         case .signInCodeResent: "A new sign-in code has been sent to your phone."
         case .signInAgain: "Please sign in again with your email and password."
+        case .signInCodeNotSent: "We could not send a new sign-in code just now. If an earlier code has not expired, enter it; otherwise wait a moment and use “Send a new code”, or use a recovery code."
         case .phoneRemoved: "Your phone number has been removed, and two-factor sign-in with it."
         case .accountDeleted: "Your account and the data stored with it have been deleted."
         }

@@ -14,6 +14,9 @@ enum ResendTwoFactorCode {
         switch TwoFactorStart.send(to: user, context: context) {
         case nil:
             context.flash(.success, .signInCodeResent)
+            // The new code lives tokens.lifetime: so does the half-signed-in state from now.
+            context.addCookie(try TwoFactorCookies(services: context.services).pendingCookie(
+                for: user, rememberMe: pending.rememberMe, returnUrl: pending.returnUrl))
         case .limited(let retryAt, _)?:
             throw RetryAfter.error(retryAt: retryAt, now: context.now, what: "A code was sent a moment ago, or too many were requested.")
         case let error?:

@@ -18,7 +18,10 @@ enum TwoFactorStart {
         context.addCookie(try cookies.pendingCookie(for: user, rememberMe: rememberMe, returnUrl: returnUrl))
         try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "two-factor-required", userId: user.id,
                                                                  ipAddress: context.clientAddress))
-        send(to: user, context: context)
+        if send(to: user, context: context) != nil {
+            // The code page must not claim a text is on its way.
+            context.flash(.error, .signInCodeNotSent)
+        }
         let query = returnUrl.map { "?ReturnUrl=" + FormEncoding.percentEncode($0) } ?? ""
         return .redirect(to: context.path("/LoginWith2fa") + query)
     }
