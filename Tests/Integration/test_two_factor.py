@@ -191,3 +191,15 @@ def test_remember_lifetime_zero_never_remembers(make_site):
     assert "RememberMachine" not in s.get(site.url("/LoginWith2fa")).text
     r = post_code(site, s, sign_in_code(site), remember=True)
     assert r.status_code == 303 and "TwoFactorRemember" not in r.headers.get("Set-Cookie", "")
+
+
+def test_two_factor_with_the_totp_provider(make_site):
+    site = make_site(phone_config({"tokens.provider": "totp"}))
+    s, email, _ = two_factor_user(site)
+    site.login(s, email)
+    code = sign_in_code(site)
+    assert post_code(site, s, wrong(code)).status_code == 422
+    assert post_code(site, s, code).status_code == 303 and signed_in(site, s)
+    site.logout(s)
+    site.login(s, email)
+    assert post_code(site, s, code).status_code == 422  # a seen code does not sign in again

@@ -19,11 +19,29 @@ import Testing
     }
 
     @Test func totpModifiersDifferByPurposeAsAspNetNamesThem() {
+        let sentAt = Date(timeIntervalSince1970: 1_795_000_000.25)
         let modifiers = VerificationPurpose.allCases.map {
-            String(decoding: TotpCodeIssuer.modifier(purpose: $0, phoneNumber: numberB, storedPhoneNumber: numberA), as: UTF8.self)
+            String(decoding: TotpCodeIssuer.modifier(purpose: $0, phoneNumber: numberB, storedPhoneNumber: numberA, sentAt: sentAt),
+                   as: UTF8.self)
         }
-        #expect(modifiers == ["PhoneNumber:ChangePhoneNumber:\(numberB):\(numberA)", "PhoneNumber:TwoFactor:\(numberA)",
+        #expect(modifiers == ["PhoneNumber:ChangePhoneNumber:\(numberB):\(numberA)", "PhoneNumber:TwoFactor:\(numberA):1795000000250000",
                               "PhoneNumber:ResetPassword:\(numberA)"])
+    }
+
+    @Test func aTotpSignInCodeDoesNotWorkForALaterSignIn() throws {
+        let world = try VerificationWorld()
+        let settings = world.settings("[tokens]\nprovider = totp\nresend_cooldown = 0s\n")
+        let verifier = try world.verifier(settings, issuer: TotpCodeIssuer(settings: settings, sms: world.sms))
+        let user = try world.user()
+        let number = try PhoneNumberParser(defaultRegion: "US").parse(numberA)
+        try verifier.send(to: number, user: user, clientAddress: "192.0.2.1", purpose: .signIn)
+        let code = try #require(world.sms.sent.last.flatMap { $0.body.split { !$0.isNumber }.first.map(String.init) })
+        try verifier.verify(code: code, user: user, clientAddress: "192.0.2.1", purpose: .signIn)
+        world.clock.advance(by: 1)
+        try verifier.send(to: number, user: user, clientAddress: "192.0.2.1", purpose: .signIn)
+        #expect(throws: PhoneVerificationError.self) {
+            try verifier.verify(code: code, user: user, clientAddress: "192.0.2.1", purpose: .signIn)
+        }
     }
 
     @Test func pendingCodesOfEachPurposeAreKeptApart() throws {
