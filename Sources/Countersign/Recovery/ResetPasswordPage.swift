@@ -128,10 +128,11 @@ enum ResetPasswordPage {
         if email.isEmpty { errors["Email"] = "The Email field is required." }
         if code.isEmpty { errors["Code"] = "The Code field is required." }
         guard errors.isEmpty else { return try renderCodeForm(email: email, errors: errors, status: 422, page: page, context: context) }
+        // Hashed before the address is known to exist, so the answer takes as long either way.
+        let hash = try services.passwordHasher.hash(context.field("NewPassword") ?? "")
         guard let user, services.settings.passwordReset.bySms else {
             return try renderCodeForm(email: email, errors: ["Code": wrongCode], status: 422, page: page, context: context)
         }
-        let hash = try services.passwordHasher.hash(context.field("NewPassword") ?? "")
         let stamp = SecurityStamp.generate(random: services.random)
         do {
             try services.phoneVerifier.verify(code: code, user: user, clientAddress: context.clientAddress, purpose: .passwordReset) { _ in
