@@ -20,6 +20,9 @@ enum Routes {
         add("/ChangePassword", "POST", Route(access: .signedIn(returnTo: "/ChangePassword"), handle: ChangePasswordPage.post))
         router.addAnyMethod("/Auth", handler: Route(isAuthCheck: true, handle: AuthCheck.handle))
         PhoneRoutes.add(to: &router)
+        // Monitoring: no session, no form, no antiforgery, no cookies (as /Auth).
+        add("/Health", "GET", Route(isAuthCheck: true, handle: HealthPage.get))
+        add("/Metrics", "GET", Route(isAuthCheck: true, handle: MetricsPage.get))
         return router
     }
 }

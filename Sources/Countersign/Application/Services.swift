@@ -5,6 +5,7 @@ import Messaging
 import Phone
 import Storage
 import Timekeeping
+import Transport
 import Web
 
 /// Everything a worker builds once at start-up and hands to every request: settings, storage,
@@ -13,7 +14,9 @@ final class Services {
     let settings: AppSettings
     let clock: WallClock
     let random: RandomSource
-    let storage: SQLiteStorage
+    let storage: any StorageBackend
+    /// The pool's counters (`/Metrics`); security events written through `storage` count there.
+    let metrics: PoolMetrics
     let passwordHasher: PasswordHasher
     let passwordPolicy: PasswordPolicy
     let email: EmailSender
@@ -33,7 +36,8 @@ final class Services {
 
     /// Reads the whole config: every problem is collected in `config`, and `finish` throws them
     /// all at once. Opening storage and templates happens only when the config is sound.
-    static func load(config: Config, shippedTemplates: String, clock: WallClock = SystemClock(), random: RandomSource = SecureRandom()) throws -> Services {
+    static func load(config: Config, shippedTemplates: String, clock: WallClock = SystemClock(), random: RandomSource = SecureRandom(),
+                     status: PoolStatusFile = .anonymous()) throws -> Services {
         let settings = AppSettings(config: config, shippedTemplates: shippedTemplates)
         let email = EmailProviders.make(config: config, clock: clock)
         let phone = PhoneProviders(config: config, settings: settings, clock: clock, random: random)
@@ -51,14 +55,17 @@ final class Services {
         let storage = try SQLiteStorage(path: settings.storagePath, clock: clock, random: random)
         SQLiteVerificationStore.registerMigrations(on: storage.migrator)
         return Services(settings: settings, clock: clock, random: random, storage: storage, email: email, templates: templates,
-                        sms: sms, phoneSettings: phone.settings, issuer: issuer)
+                        sms: sms, phoneSettings: phone.settings, issuer: issuer, status: status)
     }
 
     init(settings: AppSettings, clock: WallClock, random: RandomSource, storage: SQLiteStorage, email: EmailSender, templates: TemplateEngine,
-         sms: SmsSender, phoneSettings: PhoneVerificationSettings, issuer: CodeIssuer) {
+         sms: SmsSender, phoneSettings: PhoneVerificationSettings, issuer: CodeIssuer, status: PoolStatusFile = .anonymous()) {
         self.settings = settings
         self.clock = clock
         self.random = random
+        metrics = PoolMetrics(file: status)
+        let sqlite = storage
+        let storage = MeteredStorage(sqlite, metrics: metrics, parser: settings.phone.parser)
         self.storage = storage
         self.email = email
         self.templates = templates
@@ -73,7 +80,7 @@ final class Services {
         self.sms = sms
         self.phoneSettings = phoneSettings
         phoneVerifier = PhoneVerifier(
-            settings: phoneSettings, issuer: issuer, store: SQLiteVerificationStore(connection: storage.connection),
+            settings: phoneSettings, issuer: issuer, store: SQLiteVerificationStore(connection: sqlite.connection),
             storage: storage, sms: sms, parser: settings.phone.parser, clock: clock, random: random
         )
     }

@@ -4,12 +4,15 @@ struct CommandLineOptions {
         case serve, migrate
         case checkConfig = "check-config"
         case sendTestSms = "send-test-sms"
+        case status, user
         case help
     }
 
     var command: Command?
     var configPath: String?
     var arguments: [String] = []
+    /// `status --json`.
+    var json = false
 
     struct UsageError: Error { let message: String }
 
@@ -22,6 +25,8 @@ struct CommandLineOptions {
                 options.configPath = value
             } else if argument.hasPrefix("--config=") {
                 options.configPath = String(argument.dropFirst(9))
+            } else if argument == "--json" {
+                options.json = true
             } else if argument == "--help" || argument == "-h" {
                 options.command = .help
             } else if argument.hasPrefix("-") && argument.count > 1 && !argument.hasPrefix("+") {
@@ -51,6 +56,11 @@ struct CommandLineOptions {
       migrate               create or upgrade the database schema
       check-config          validate the config and every chosen provider without sending anything
       send-test-sms NUMBER  send one test message through the configured SMS provider
+      status [--json]       the running pool of this config: supervisor, workers, requests, restarts
+                            (exit 1 when none runs)
+      user show|unlock|sign-out|delete EMAIL
+                            for operators: show a user, clear a lockout, end every sign-in, delete
+                            (exit 1 when there is no such user)
 
     The config file is --config FILE, else $COUNTERSIGN_CONFIG, else /etc/countersign/countersign.conf.
     Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config.

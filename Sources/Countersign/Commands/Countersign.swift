@@ -33,6 +33,14 @@ public enum CountersignCommand {
                 return 2
             }
             return run { try Commands.sendTestSms(configPath: configPath, environment: environment, number: options.arguments[0]) }
+        case .status:
+            return StatusCommand.run(configPath: configPath, environment: environment, json: options.json)
+        case .user:
+            guard options.arguments.count == 2 else {
+                printError("countersign: usage: countersign user show|unlock|sign-out|delete EMAIL --config FILE")
+                return 2
+            }
+            return run { try UserCommand.run(action: options.arguments[0], email: options.arguments[1], configPath: configPath, environment: environment) }
         case .serve, nil:
             if FastCGIWorker.isListeningSocketOnStandardInput {
                 return run { try Commands.serveAsWorker(configPath: configPath, environment: environment) }

@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// Everything a worker keeps in shared storage, behind one object per backend (SQLite today,
 /// PostgreSQL later as new types beside these). Built once per worker process and passed in.
 public protocol StorageBackend: AnyObject {
@@ -13,6 +15,11 @@ public protocol StorageBackend: AnyObject {
 
     /// Migrations not yet applied, in order; changes nothing.
     func pendingMigrations() throws -> [String]
+
+    /// Answers whether storage works now, for `/Health`: throws when it cannot take a write
+    /// within `timeout` seconds (locked, gone, unreachable). Changes nothing; safe from any
+    /// process at any time.
+    func ping(timeout: TimeInterval) throws
 
     /// Runs `body` atomically: every store call inside it commits together or not at all.
     @discardableResult

@@ -37,4 +37,8 @@ public protocol UserStore: AnyObject {
 
     /// After a verified code: stores the E.164 number, marks it confirmed and sets a new stamp.
     func confirmPhoneNumber(userId: String, phoneNumber: String, newSecurityStamp: String) throws
+
+    /// Deletes the user; their sessions and pending verifications go with them (foreign keys
+    /// with ON DELETE CASCADE). Security events stay. Returns false when there was no such user.
+    func delete(userId: String) throws -> Bool
 }

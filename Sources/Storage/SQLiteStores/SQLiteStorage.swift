@@ -1,4 +1,5 @@
 import Crypto
+import FoundationEssentials
 import Timekeeping
 
 /// Countersign's storage in one SQLite file: one connection per worker process, shared by the
@@ -41,6 +42,10 @@ public final class SQLiteStorage: StorageBackend {
 
     public func pendingMigrations() throws -> [String] {
         try migrator.pendingMigrations()
+    }
+
+    public func ping(timeout: TimeInterval) throws {
+        try connection.ping(busyTimeoutMilliseconds: Int(timeout * 1000))
     }
 
     @discardableResult

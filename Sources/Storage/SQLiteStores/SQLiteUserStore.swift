@@ -54,6 +54,10 @@ public final class SQLiteUserStore: UserStore {
                                   [normalizedEmail], Self.record)
     }
 
+    public func delete(userId: String) throws -> Bool {
+        try connection.run(#"DELETE FROM "AspNetUsers" WHERE "Id" = ?"#, [userId]) > 0
+    }
+
     public func markEmailConfirmed(userId: String) throws {
         try update(userId, #""EmailConfirmed" = 1"#, [])
     }
