@@ -6,10 +6,17 @@ enum HealthPage {
     static func get(_ context: RequestContext) throws -> Response {
         do {
             try context.services.storage.ping(timeout: 1)
-            return Response.text("ok\n", status: 200)
+            return plain("ok\n", status: 200)
         } catch {
             Log.error("health check: storage does not answer: \(error)")
-            return Response.text("storage unavailable\n", status: 503)
+            return plain("storage unavailable\n", status: 503)
         }
+    }
+
+    private static func plain(_ text: String, status: Int) -> Response {
+        var response = Response.text(text, status: status)
+        response.headers.append((name: "Cache-Control", value: "no-store"))
+        response.headers.append((name: "X-Content-Type-Options", value: "nosniff"))
+        return response
     }
 }

@@ -23,6 +23,7 @@ enum MetricsPage {
         response.headers = response.headers.filter { $0.name.lowercased() != "content-type" }
         response.headers.append((name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8"))
         response.headers.append((name: "Cache-Control", value: "no-store"))
+        response.headers.append((name: "X-Content-Type-Options", value: "nosniff"))
         return response
     }
 
