@@ -105,9 +105,12 @@ public final class FastCGIWorker {
     private func serve(_ request: inout FCGX_Request) {
         let parameters = Self.parameters(request.envp)
         let stream = request.in
-        let body = RequestBodyReader.read(declaredLength: RequestBodyReader.declaredLength(parameters), maxBody: settings.maxBody) { buffer in
-            Int(FCGX_GetStr(buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buffer.count), stream))
-        }
+        // An AUTHORIZER request (Apache mod_authnz_fcgi) has no stdin stream at all: reading one
+        // would wait for records that never come.
+        let body = parameters["FCGI_ROLE"] == "AUTHORIZER" ? RequestBodyReader.Body(bytes: [], exceedsLimit: false)
+            : RequestBodyReader.read(declaredLength: RequestBodyReader.declaredLength(parameters), maxBody: settings.maxBody) { buffer in
+                Int(FCGX_GetStr(buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buffer.count), stream))
+            }
         let httpRequest = CGIEnvironment.request(parameters: parameters, body: body.bytes, bodyExceedsLimit: body.exceedsLimit)
         let response = responder.respond(to: httpRequest)
         let bytes = CGIResponseEncoder.encode(response, includeBody: httpRequest.method != "HEAD")

@@ -42,6 +42,10 @@ final class Application: Responder {
     }
 
     private func handle(_ request: Request, context: RequestContext) throws -> Response {
+        if request.isAuthorizerRole {
+            routeLabel = "authorizer"
+            return try Authorizer.handle(context)
+        }
         let route: Route
         routeLabel = "unmatched"
         switch router.match(method: request.method, path: request.path) {
