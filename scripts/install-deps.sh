@@ -10,7 +10,7 @@ packages=(
 )
 case "${1:-}" in
   --test) packages+=(chromium chromium-driver sqlite3 curl spawn-fcgi apache2 wrk systemd) ;;
-  --bench) packages+=(wrk curl) ;;
+  --bench) packages+=(wrk curl valgrind) ;;
 esac
 
 missing=()

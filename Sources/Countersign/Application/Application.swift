@@ -12,8 +12,8 @@ final class Application: Responder {
     let services: Services
     private let router: Router<Route>
     private var requestsSinceMaintenance = 0
-    /// The matched route for `/Metrics` (lower case, from the table), "unmatched" for a 404.
-    private var routeLabel = "unmatched"
+    /// The path of the matched route, for `/Metrics`; nil for a 404.
+    private var matchedPath: String?
 
     init(services: Services) {
         self.services = services
@@ -37,24 +37,24 @@ final class Application: Responder {
             Log.error("\(request.method) \(request.path): \(error)")
             response = Self.internalError()
         }
-        services.metrics.countRequest(route: routeLabel, status: response.status)
+        services.metrics.countRequest(path: matchedPath, mount: router.mount, status: response.status)
         return response
     }
 
     private func handle(_ request: Request, context: RequestContext) throws -> Response {
+        matchedPath = nil
         if request.isAuthorizerRole {
-            routeLabel = "authorizer"
+            matchedPath = router.mount + "/Authorizer"
             return try Authorizer.handle(context)
         }
         let route: Route
-        routeLabel = "unmatched"
         switch router.match(method: request.method, path: request.path) {
         case .found(let found):
             route = found
-            routeLabel = Self.label(request.path, mount: router.mount)
+            matchedPath = request.path
         case .notFound: throw HTTPError(404, message: "There is no page at this address.")
         case .methodNotAllowed(let allow):
-            routeLabel = Self.label(request.path, mount: router.mount)
+            matchedPath = request.path
             throw HTTPError(405, message: "This page does not accept \(request.method) requests.", headers: [.init("Allow", allow.joined(separator: ", "))])
         }
 
@@ -133,11 +133,6 @@ final class Application: Responder {
         }
         for header in error.headers { response.headers.append((name: header.name, value: header.value)) }
         return response
-    }
-
-    /// A matched path without the mount, lower case: one label per route of the table.
-    private static func label(_ path: String, mount: String) -> String {
-        String(Substring(path.utf8.dropFirst(mount.utf8.count))).lowercased()
     }
 
     /// The 500 page: fixed text, no template (the failure may be in the templates), nothing

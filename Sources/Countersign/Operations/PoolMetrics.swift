@@ -9,7 +9,7 @@ final class PoolMetrics {
     private var requestIndexes: [RequestSeries: Int] = [:]
 
     private struct RequestSeries: Hashable {
-        let route: String
+        let path: String
         let status: Int
     }
 
@@ -17,23 +17,34 @@ final class PoolMetrics {
         self.file = file
     }
 
-    /// Adds one to the series `name{labels}`; labels are (name, value) pairs, escaped here.
+    /// Adds one to the series `name{labels}`, escaping the label values (not the hot path).
     func count(_ name: String, _ labels: KeyValuePairs<String, String> = [:]) {
         let key = Self.seriesKey(name, labels)
         if let index = indexes[key] ?? lookUp(key) { file.add(counter: index) }
     }
 
-    /// The hot path: one request answered. `route` is a route of the table (lower case) or
-    /// "unmatched", so the number of series stays bounded whatever clients ask for.
-    func countRequest(route: String, status: Int) {
-        let series = RequestSeries(route: route, status: status)
+    /// The hot path: one request answered. `path` is the request's path when a route matched
+    /// (nil for a 404): the series is named after the route (the path without the mount, lower
+    /// case), so the number of series stays bounded whatever clients ask for. The index is
+    /// cached by the path exactly as it came, up to `pathCacheLimit` spellings: a look-up, then
+    /// one atomic add, with no string built per request.
+    func countRequest(path: String?, mount: String, status: Int) {
+        let series = RequestSeries(path: path ?? "", status: status)
         if let index = requestIndexes[series] {
             file.add(counter: index)
             return
         }
+        let route = path.map { Self.routeLabel($0, mount: mount) } ?? "unmatched"
         guard let index = file.counterIndex(for: Self.seriesKey("countersign_requests_total", ["route": route, "status": String(status)])) else { return }
-        requestIndexes[series] = index
+        if requestIndexes.count < Self.pathCacheLimit { requestIndexes[series] = index }
         file.add(counter: index)
+    }
+
+    static let pathCacheLimit = 512
+
+    /// `/Account/LOGIN` under `/Account` → `/login`.
+    static func routeLabel(_ path: String, mount: String) -> String {
+        String(decoding: path.utf8.dropFirst(mount.utf8.count).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
     }
 
     private func lookUp(_ key: String) -> Int? {
