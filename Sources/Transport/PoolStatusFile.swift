@@ -169,6 +169,10 @@ public final class PoolStatusFile {
     /// The worker's own view: it is idle or busy.
     public func setState(slot: Int, _ state: WorkerState) { store(slotOffset(slot) + 8, state.rawValue) }
 
+    public func state(slot: Int) -> WorkerState {
+        WorkerState(rawValue: load(slotOffset(slot) + 8)) ?? .free
+    }
+
     public func countRequest(slot: Int) { countersign_atomic_add(word(slotOffset(slot) + 16), 1) }
 
     /// The slots in use.

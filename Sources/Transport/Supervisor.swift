@@ -10,9 +10,11 @@ import FoundationEssentials
 /// - SIGTERM, SIGINT: graceful stop. Workers get SIGTERM, finish their request, exit; whoever is
 ///   still running after `shutdownTimeout` gets SIGKILL. No worker is left behind.
 /// - SIGHUP: reload. `reload` checks the config first; a bad one is logged and ignored (the
-///   running workers go on). Otherwise a new generation of workers starts on the same socket
-///   and only then the old ones get SIGTERM: an idle one leaves at once, a busy one finishes its
-///   request first. The socket never closes, so nginx sees no refused connection.
+///   running workers go on). Otherwise a new generation of workers starts on the same socket,
+///   and once every one of them is ready (waiting for requests, as its status slot says) the old
+///   ones get SIGTERM: an idle one leaves at once, a busy one finishes its request first. Until
+///   then the old workers keep serving, so a new generation that cannot start (storage gone,
+///   crash at start) never takes the site down. The socket never closes: no refused connection.
 /// - SIGQUIT: immediate stop (SIGKILL to every worker).
 /// - SIGCHLD: a worker ended; it is replaced, with a growing delay if workers keep dying young.
 ///
@@ -49,6 +51,8 @@ public final class Supervisor {
         /// Its entry in the status file.
         let slot: Int
         let startedAt: Date
+        let generation: UInt64
+        /// Set once it was told to leave (SIGTERM after a reload).
         var retireDeadline: Date?
     }
 
@@ -63,6 +67,8 @@ public final class Supervisor {
     private var vacantPositions: [Int: Date] = [:]
     private var crashDelay: TimeInterval = 0
     private var stopping = false
+    /// Old workers to retire once the new generation is ready.
+    private var awaitingRetirement: Set<pid_t> = []
 
     /// - Parameters:
     ///   - status: the pool's shared memory (worker slots and counters), already created.
@@ -87,6 +93,7 @@ public final class Supervisor {
 
         while true {
             startVacantWorkers()
+            retireOldWorkersWhenNewAreReady()
             killOverdueRetirees()
             var set = signals.set
             var timeout = timespec(tv_sec: 0, tv_nsec: 100_000_000)
@@ -121,20 +128,33 @@ public final class Supervisor {
         case .accepted(let newSettings):
             settings = newSettings
             status.generation += 1
-            let deadline = Date().addingTimeInterval(settings.shutdownTimeout)
-            let old = workers.filter { $0.value.retireDeadline == nil }
-            // New workers first: they are on the socket before the old ones leave it.
+            // Everyone not already leaving is now old, a previous reload's not-yet-ready
+            // generation included.
+            awaitingRetirement.formUnion(workers.filter { $0.value.retireDeadline == nil }.keys)
             vacantPositions = [:]
             for position in 0..<settings.workers { vacantPositions[position] = .distantPast }
             startVacantWorkers()
-            for (pid, var worker) in old {
-                worker.retireDeadline = deadline
-                workers[pid] = worker
-                status.markRetiring(slot: worker.slot)
-                kill(pid, SIGTERM)
-            }
-            log("reloaded (generation \(status.generation)): \(settings.workers) new workers, \(old.count) old ones finish their requests and leave")
+            log("reloading (generation \(status.generation)): \(settings.workers) new workers starting; \(awaitingRetirement.count) old ones serve until they are ready")
         }
+    }
+
+    /// When every worker of the current generation waits for requests, the old ones are told to
+    /// finish their request and leave.
+    private func retireOldWorkersWhenNewAreReady() {
+        guard !awaitingRetirement.isEmpty else { return }
+        let current = workers.values.filter { $0.generation == status.generation && $0.retireDeadline == nil }
+        let ready = current.filter { [.idle, .busy].contains(status.state(slot: $0.slot)) }
+        guard ready.count >= settings.workers else { return }
+        let deadline = Date().addingTimeInterval(settings.shutdownTimeout)
+        for pid in awaitingRetirement {
+            guard var worker = workers[pid] else { continue }
+            worker.retireDeadline = deadline
+            workers[pid] = worker
+            status.markRetiring(slot: worker.slot)
+            kill(pid, SIGTERM)
+        }
+        log("reloaded (generation \(status.generation)): \(ready.count) new workers ready, \(awaitingRetirement.count) old ones finish their requests and leave")
+        awaitingRetirement = []
     }
 
     private func startVacantWorkers() {
@@ -154,7 +174,7 @@ public final class Supervisor {
                     environment: workerEnvironment(slot: slot)
                 )
                 status.occupy(slot: slot, pid: pid, startedAt: now, generation: status.generation)
-                workers[pid] = Worker(position: position, slot: slot, startedAt: now)
+                workers[pid] = Worker(position: position, slot: slot, startedAt: now, generation: status.generation)
                 vacantPositions[position] = nil
                 log("worker \(pid) started (slot \(slot), generation \(status.generation))")
             } catch {
@@ -195,6 +215,7 @@ public final class Supervisor {
             guard pid > 0 else { return }
             guard let worker = workers.removeValue(forKey: pid) else { continue }
             self.status.release(slot: worker.slot)
+            awaitingRetirement.remove(pid)
             let lived = Int(Date().timeIntervalSince(worker.startedAt))
             let how = Self.describe(status)
             if stopping {
@@ -203,6 +224,11 @@ public final class Supervisor {
             }
             if worker.retireDeadline != nil {
                 log("worker \(pid) retired, \(how) after \(lived)s")
+                continue
+            }
+            if worker.generation != self.status.generation {
+                // An old worker that ended before its retirement: the new generation replaces it.
+                log("worker \(pid) of an earlier generation \(how) after \(lived)s")
                 continue
             }
             if Self.exitedNormally(status) && Self.exitStatus(status) == 0 {

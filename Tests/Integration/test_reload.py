@@ -131,3 +131,28 @@ def _quiet(call):
         call()
     except Exception:  # noqa: BLE001 — the busy request dies with its worker; that is the point
         pass
+
+
+def test_a_reload_whose_workers_cannot_start_leaves_the_old_ones_serving(make_site):
+    # The config passes the check, but the new workers cannot open storage: they never get
+    # ready, so the old generation is never told to leave.
+    s = make_site()
+    before = sorted(w["pid"] for w in status(s)["workers"])
+    good = s.conf_path.read_text()
+    s.conf_path.write_text(good.replace(f"path = {s.db_path}", "path = /nonexistent-countersign-dir/countersign.db", 1))
+    s.serve.send_signal(signal.SIGHUP)
+    wait_for_log(s, r"reloading \(generation 1\)")
+    wait_for_log(s, r"worker \d+ exited with status 1 after \d+s; restarting it in")
+    assert [requests.get(s.url("/Login"), timeout=5).status_code for _ in range(10)] == [200] * 10
+    old = [w for w in status(s)["workers"] if w["pid"] in before]
+    assert sorted(w["pid"] for w in old) == before and not any(w["retiring"] for w in old)
+    assert "reloaded (generation 1)" not in s.log_text()
+
+    s.conf_path.write_text(good)
+    s.serve.send_signal(signal.SIGHUP)
+    wait_for_log(s, r"reloaded \(generation 2\)")
+    deadline = time.monotonic() + 10
+    while set(before) & {w["pid"] for w in status(s)["workers"]}:
+        assert time.monotonic() < deadline, status(s)
+        time.sleep(0.05)
+    assert requests.get(s.url("/Login"), timeout=5).status_code == 200
