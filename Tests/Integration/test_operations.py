@@ -49,6 +49,11 @@ def osite():
 # ----- status ---------------------------------------------------------------------------------
 
 def test_status_shows_the_running_pool(osite):
+    # A worker is "starting" until it reaches its accept loop.
+    deadline = time.monotonic() + 10
+    while any(w["state"] == "starting" for w in status(osite)["workers"]):
+        assert time.monotonic() < deadline, status(osite)
+        time.sleep(0.05)
     data = status(osite)
     assert data["supervisor"]["pid"] == osite.serve.pid
     assert data["supervisor"]["uptime_seconds"] >= 0
