@@ -9,7 +9,7 @@ packages=(
   nginx-light python3 python3-pip
 )
 case "${1:-}" in
-  --test) packages+=(chromium chromium-driver sqlite3 curl spawn-fcgi apache2 wrk systemd) ;;
+  --test) packages+=(chromium chromium-driver sqlite3 curl spawn-fcgi apache2 libapache2-mod-fcgid wrk systemd) ;;
   --bench) packages+=(wrk curl valgrind) ;;
 esac
 

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from fake_providers import code_in, enter_code, last_sms, phone_config, send_code
-from harness import REPO, WWW, Site, free_port, render_config, terminate
+from harness import REPO, WWW, Site, binary_path, free_port, render_config, terminate
 
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
 MODULES = Path("/usr/lib/apache2/modules")
@@ -162,3 +162,45 @@ def test_a_protected_location_needs_the_sign_in_and_gets_who_it_is(apache_site):
     assert r.headers["X-Seen-Phone-Verified"] == "false"
     site.logout(s)
     assert s.get(url).status_code == 401
+
+
+FCGID = """\
+LoadModule fcgid_module {modules}/mod_fcgid.so
+FcgidIPCDir {root}/fcgid
+FcgidProcessTableFile {root}/fcgid/shm
+# As in the README: Apache starts the workers itself, each with the listening socket on fd 0.
+<LocationMatch "(?i)^/account(/|$)">
+    SetHandler fcgid-script
+    Options +ExecCGI
+    FcgidWrapper "{binary} --config {conf}" virtual
+</LocationMatch>
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to hand the data folder to www-data")
+@pytest.mark.skipif(not (MODULES / "mod_fcgid.so").exists(), reason="libapache2-mod-fcgid is not installed")
+def test_mod_fcgid_runs_the_workers_itself():
+    root = Path(tempfile.mkdtemp(prefix="cs-fcgid-"))
+    root.chmod(0o711)
+    apache = None
+    try:
+        data = root / "data"
+        for folder in (data, data / "outbox", root / "fcgid"):
+            folder.mkdir(parents=True)
+            shutil.chown(folder, "www-data", "www-data")
+        port = free_port()
+        site = Site(root, port, binary_path())
+        site.db_path, site.email_path, site.sms_path = data / "countersign.db", data / "outbox" / "email.jsonl", data / "outbox" / "sms.jsonl"
+        site.conf_path.write_text(render_config(site.config_values(phone_config(), 1)))
+        site.conf_path.chmod(0o644)
+        fcgid = FCGID.format(modules=MODULES, root=root, binary=site.binary, conf=site.conf_path)
+        apache = Apache(root, port, fcgid)
+        site.account = apache.base + "/Account"
+        s, email = site.signed_in()
+        assert s.get(site.url("/Manage")).status_code == 200
+        assert site.user_row(email)["EmailConfirmed"] == 1
+    finally:
+        if apache:
+            apache.stop()
+        if not os.environ.get("KEEP_SITE"):
+            shutil.rmtree(root, ignore_errors=True)
