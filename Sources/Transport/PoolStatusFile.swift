@@ -71,7 +71,11 @@ public final class PoolStatusFile {
         let file = try map(fd: fd, path: path, writable: true)
         file.word(0).pointee = magic
         // Renamed into place only when complete, so `status` never reads a half-made file.
-        guard rename(temporary, path) == 0 else { throw SystemError("rename \(temporary)") }
+        guard rename(temporary, path) == 0 else {
+            let error = SystemError("rename \(temporary) to \(path)")
+            unlink(temporary)
+            throw error
+        }
         return file
     }
 

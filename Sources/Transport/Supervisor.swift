@@ -143,7 +143,9 @@ public final class Supervisor {
     private func retireOldWorkersWhenNewAreReady() {
         guard !awaitingRetirement.isEmpty else { return }
         let current = workers.values.filter { $0.generation == status.generation && $0.retireDeadline == nil }
-        let ready = current.filter { [.idle, .busy].contains(status.state(slot: $0.slot)) }
+        // Without a shared status file (it could not be created) workers cannot say they are
+        // ready: retire at once, as a plain restart would.
+        let ready = status.path == nil ? Array(current) : current.filter { [.idle, .busy].contains(status.state(slot: $0.slot)) }
         guard ready.count >= settings.workers else { return }
         let deadline = Date().addingTimeInterval(settings.shutdownTimeout)
         for pid in awaitingRetirement {

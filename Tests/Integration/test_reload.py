@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from harness import DEFAULT_PASSWORD, fresh_email
+from harness import DEFAULT_PASSWORD, Site, fresh_email
 
 
 def status(site) -> dict:
@@ -156,3 +156,20 @@ def test_a_reload_whose_workers_cannot_start_leaves_the_old_ones_serving(make_si
         assert time.monotonic() < deadline, status(s)
         time.sleep(0.05)
     assert requests.get(s.url("/Login"), timeout=5).status_code == 200
+
+
+
+def test_without_a_status_file_the_pool_still_serves_and_reloads(tmp_path):
+    # The status file's place is taken by a folder: the error is logged, serving and reloading
+    # go on, and `status` says no pool runs.
+    (tmp_path / "countersign.sock.status").mkdir()
+    s = Site.start(root=tmp_path)
+    try:
+        wait_for_log(s, r"cannot create the pool status file")
+        s.serve.send_signal(signal.SIGHUP)
+        wait_for_log(s, r"reloaded \(generation 1\)")
+        assert [requests.get(s.url("/Login"), timeout=5).status_code for _ in range(5)] == [200] * 5
+        r = subprocess.run([str(s.binary), "status", "--config", str(s.conf_path)], capture_output=True, text=True)
+        assert r.returncode == 1
+    finally:
+        s.stop()

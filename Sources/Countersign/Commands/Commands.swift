@@ -107,7 +107,15 @@ enum Commands {
             socket = try ListeningSocket.bind(server.listen, mode: mode_t(server.listenMode), owner: server.listenOwner, group: server.listenGroup)
             Log.info("listening on \(server.listen) with \(server.workers) workers")
         }
-        let status = try PoolStatusFile.create(path: PoolStatusFile.path(for: server.listen, configPath: configPath))
+        let statusPath = PoolStatusFile.path(for: server.listen, configPath: configPath)
+        let status: PoolStatusFile
+        do {
+            status = try PoolStatusFile.create(path: statusPath)
+        } catch {
+            // Serving matters more than being watched: go on, each worker counting for itself.
+            Log.error("cannot create the pool status file: \(error); `countersign status` and pool-wide /Metrics are unavailable")
+            status = .anonymous()
+        }
         let arguments = ["serve", "--config", configPath]
         let supervisor = Supervisor(
             socket: socket,
