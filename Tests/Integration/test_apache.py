@@ -108,7 +108,9 @@ def apache_site():
         authorizer = subprocess.Popen([str(site.binary), "serve", "--config", str(authz_conf)], stdin=subprocess.DEVNULL,
                                       stdout=open(root / "authorizer.log", "ab"), stderr=subprocess.STDOUT,
                                       start_new_session=True)
-        apache = Apache(root, free_port(), site_conf(site.socket_path, f"127.0.0.1:{authz_port}", WWW / "static"))
+        # Copied: the checkout may sit in a folder www-data cannot enter (a 0700 home or temp folder).
+        shutil.copytree(WWW / "static", root / "static")
+        apache = Apache(root, free_port(), site_conf(site.socket_path, f"127.0.0.1:{authz_port}", root / "static"))
         # Every helper of the harness now goes through Apache instead of nginx.
         site.account = apache.base + "/Account"
         site.apache = apache
@@ -188,10 +190,15 @@ def test_mod_fcgid_runs_the_workers_itself():
         for folder in (data, data / "outbox", root / "fcgid"):
             folder.mkdir(parents=True)
             shutil.chown(folder, "www-data", "www-data")
+        # Apache's user runs the binary and reads the templates: copies in a folder it may enter.
+        (root / "bin").mkdir()
+        binary = root / "bin" / "countersign"
+        shutil.copy2(binary_path(), binary)
+        shutil.copytree(WWW / "templates", root / "templates")
         port = free_port()
-        site = Site(root, port, binary_path())
+        site = Site(root, port, binary)
         site.db_path, site.email_path, site.sms_path = data / "countersign.db", data / "outbox" / "email.jsonl", data / "outbox" / "sms.jsonl"
-        site.conf_path.write_text(render_config(site.config_values(phone_config(), 1)))
+        site.conf_path.write_text(render_config(site.config_values(phone_config({"templates.dir": str(root / "templates")}), 1)))
         site.conf_path.chmod(0o644)
         fcgid = FCGID.format(modules=MODULES, root=root, binary=site.binary, conf=site.conf_path)
         apache = Apache(root, port, fcgid)
