@@ -32,6 +32,7 @@ bench:
 	@scripts/install-deps.sh --bench
 	$(SWIFT_BUILD) -c release
 	python3 Tests/Integration/bench.py $(BIN_RELEASE)
+	python3 Tests/Integration/callgrind_hot_path.py $(BIN_RELEASE)
 
 deps:
 	@scripts/install-deps.sh

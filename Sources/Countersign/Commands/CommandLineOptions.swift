@@ -5,6 +5,7 @@ struct CommandLineOptions {
         case checkConfig = "check-config"
         case sendTestSms = "send-test-sms"
         case events, number
+        case status, user
         case help
     }
 
@@ -14,6 +15,8 @@ struct CommandLineOptions {
     /// Options that take a value: `--since 1h`, `--user EMAIL`, `--until 30d`.
     var values: [String: String] = [:]
     static let valueOptions: Set<String> = ["--since", "--user", "--until"]
+    /// `status --json`.
+    var json = false
 
     struct UsageError: Error { let message: String }
 
@@ -29,6 +32,8 @@ struct CommandLineOptions {
             } else if Self.valueOptions.contains(argument) {
                 guard let value = remaining.popFirst(), !value.isEmpty else { throw UsageError(message: "\(argument) needs a value") }
                 guard options.values.updateValue(value, forKey: argument) == nil else { throw UsageError(message: "\(argument) given twice") }
+            } else if argument == "--json" {
+                options.json = true
             } else if argument == "--help" || argument == "-h" {
                 options.command = .help
             } else if argument.hasPrefix("-") && argument.count > 1 && !argument.hasPrefix("+") {
@@ -62,6 +67,11 @@ struct CommandLineOptions {
                             the security events as JSON Lines, oldest first
       number block +E164 [--until 30d] | number unblock +E164 | number list
                             the operator's block list: no SMS is ever sent to a blocked number
+      status [--json]       the running pool of this config: supervisor, workers, requests, restarts
+                            (exit 1 when none runs)
+      user show|unlock|sign-out|delete EMAIL
+                            for operators: show a user, clear a lockout, end every sign-in, delete
+                            (exit 1 when there is no such user)
 
     The config file is --config FILE, else $COUNTERSIGN_CONFIG, else /etc/countersign/countersign.conf.
     Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config.
