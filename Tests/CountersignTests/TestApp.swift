@@ -24,6 +24,9 @@ final class TestApp {
     let app: Application
     /// What a browser would send back: name → value.
     var cookies: [String: String] = [:]
+    private let logLines: LogLines
+    /// The lines the app logged, in order (instead of stderr).
+    var logged: [String] { logLines.lines }
 
     /// `extra` is appended to the minimal valid config (sections may repeat, keys may not).
     init(extra: String = "", templates: String? = nil) throws {
@@ -47,7 +50,9 @@ final class TestApp {
         \(extra)
         """
         let config = Config(text: text, file: folder + "/countersign.conf", environment: [:])
-        services = try Services.load(config: config, shippedTemplates: Self.shippedTemplates, clock: clock)
+        let log = LogLines()
+        services = try Services.load(config: config, shippedTemplates: Self.shippedTemplates, clock: clock, log: Log(output: log.append))
+        logLines = log
         try services.storage.migrate()
         app = Application(services: services)
     }
@@ -200,6 +205,12 @@ final class TestApp {
             try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
     }
+}
+
+/// A log output a test can read back.
+final class LogLines {
+    private(set) var lines: [String] = []
+    func append(_ line: String) { lines.append(line) }
 }
 
 extension Response {

@@ -24,12 +24,14 @@ final class SignInSessions {
     private let settings: SessionSettings
     private let cookieName: String
     private let secure: Bool
+    private let log: Log
 
     /// `lastSeenAt` is written at most this often, so a busy user costs one write a minute,
     /// not one per page — or more often when the idle timeout itself is short.
     private var touchInterval: TimeInterval { min(60, settings.idleTimeout / 2) }
 
-    init(store: SessionStore, users: UserStore, random: RandomSource, settings: SessionSettings, cookies: CookieSettings) {
+    init(store: SessionStore, users: UserStore, random: RandomSource, settings: SessionSettings, cookies: CookieSettings, log: Log) {
+        self.log = log
         self.store = store
         self.users = users
         self.random = random
@@ -57,7 +59,7 @@ final class SignInSessions {
             }
             return SignIn(session: session, user: user)
         } catch {
-            Log.error("reading the session failed: \(error)")
+            log.error("reading the session failed: \(error)")
             return nil
         }
     }

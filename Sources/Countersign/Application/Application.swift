@@ -32,7 +32,7 @@ final class Application: Responder {
         } catch let error as HTTPError {
             response = errorPage(error, context: context)
         } catch {
-            Log.error("\(request.method) \(request.path): \(error)")
+            services.log.error("\(request.method) \(request.path): \(error)")
             response = Self.internalError()
         }
         return response
@@ -117,7 +117,7 @@ final class Application: Responder {
             response = try services.pages.page("error", title: Response.reasonPhrase(for: error.status), values, status: error.status, context: context)
             finish(&response, context: context)
         } catch let renderError {
-            Log.error("rendering the \(error.status) page failed: \(renderError)")
+            services.log.error("rendering the \(error.status) page failed: \(renderError)")
             response = .text("\(error.status) \(Response.reasonPhrase(for: error.status))\n\(error.message)\n", status: error.status)
         }
         for header in error.headers { response.headers.append((name: header.name, value: header.value)) }

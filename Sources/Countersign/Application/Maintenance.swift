@@ -16,7 +16,7 @@ struct Maintenance {
             try services.storage.rateLimits.prune(before: now.addingTimeInterval(-86_400))
             try services.phoneVerifier.deleteForgottenVerifications()
         } catch {
-            Log.error("maintenance failed: \(error)")
+            services.log.error("maintenance failed: \(error)")
         }
     }
 }

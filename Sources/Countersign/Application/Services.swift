@@ -26,6 +26,7 @@ final class Services {
     let sms: SmsSender
     let phoneSettings: PhoneVerificationSettings
     let phoneVerifier: PhoneVerifier
+    let log: Log
 
     /// A hash of nothing in particular, verified against when an address is unknown so that
     /// sign-in takes as long for unknown addresses as for known ones. Made once per worker.
@@ -33,7 +34,7 @@ final class Services {
 
     /// Reads the whole config: every problem is collected in `config`, and `finish` throws them
     /// all at once. Opening storage and templates happens only when the config is sound.
-    static func load(config: Config, shippedTemplates: String, clock: WallClock = SystemClock(), random: RandomSource = SecureRandom()) throws -> Services {
+    static func load(config: Config, shippedTemplates: String, clock: WallClock = SystemClock(), random: RandomSource = SecureRandom(), log: Log = Log()) throws -> Services {
         let settings = AppSettings(config: config, shippedTemplates: shippedTemplates)
         let email = EmailProviders.make(config: config, clock: clock)
         let phone = PhoneProviders(config: config, settings: settings, clock: clock, random: random)
@@ -51,11 +52,12 @@ final class Services {
         }
         let storage = try openStorage(clock, random)
         return Services(settings: settings, clock: clock, random: random, storage: storage, email: email, templates: templates,
-                        sms: sms, phoneSettings: phone.settings, issuer: issuer)
+                        sms: sms, phoneSettings: phone.settings, issuer: issuer, log: log)
     }
 
     init(settings: AppSettings, clock: WallClock, random: RandomSource, storage: any StorageBackend, email: EmailSender, templates: TemplateEngine,
-         sms: SmsSender, phoneSettings: PhoneVerificationSettings, issuer: CodeIssuer) {
+         sms: SmsSender, phoneSettings: PhoneVerificationSettings, issuer: CodeIssuer, log: Log) {
+        self.log = log
         self.settings = settings
         self.clock = clock
         self.random = random
@@ -68,7 +70,7 @@ final class Services {
         let codec = SignedCookieCodec(secret: settings.cookies.secret, previousSecrets: settings.cookies.previousSecrets, clock: clock)
         flash = Flash(codec: codec, secure: settings.cookies.secure)
         antiforgery = Antiforgery(codec: codec, random: random, secure: settings.cookies.secure)
-        sessions = SignInSessions(store: storage.sessions, users: storage.users, random: random, settings: settings.session, cookies: settings.cookies)
+        sessions = SignInSessions(store: storage.sessions, users: storage.users, random: random, settings: settings.session, cookies: settings.cookies, log: log)
         confirmationLinks = EmailConfirmationLinks(cookies: settings.cookies, lifetime: settings.email.confirmLifetime)
         self.sms = sms
         self.phoneSettings = phoneSettings

@@ -15,7 +15,7 @@ enum Commands {
         let services = try Services.load(config: config, shippedTemplates: ShippedFiles.templatesDirectory)
         for warning in config.warnings { CountersignCommand.printError(warning.description) }
         if let reason = services.passwordPolicy.dictionaryUnavailableReason {
-            Log.error("password dictionary check disabled: \(reason) (install cracklib-runtime)")
+            services.log.error("password dictionary check disabled: \(reason) (install cracklib-runtime)")
         }
         return services
     }
@@ -79,15 +79,15 @@ enum Commands {
     static func supervise(configPath: String, environment: [String: String]) throws -> Int32 {
         let services = try loadServices(configPath: configPath, environment: environment)
         let applied = try services.storage.migrate()
-        if !applied.isEmpty { Log.info("applied migrations \(applied.joined(separator: ", "))") }
+        if !applied.isEmpty { services.log.info("applied migrations \(applied.joined(separator: ", "))") }
         Maintenance(services: services).run()
         let server = services.settings.server
         let socket = try ListeningSocket.bind(server.listen, mode: mode_t(server.listenMode), owner: server.listenOwner, group: server.listenGroup)
-        Log.info("listening on \(server.listen) with \(server.workers) workers")
+        services.log.info("listening on \(server.listen) with \(server.workers) workers")
         let supervisor = Supervisor(
             socket: socket,
             settings: .init(workers: server.workers, shutdownTimeout: server.shutdownTimeout, workerArguments: ["serve", "--config", configPath]),
-            log: { Log.info($0) }
+            log: { services.log.info($0) }
         )
         return supervisor.run()
     }

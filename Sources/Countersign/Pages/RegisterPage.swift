@@ -47,7 +47,7 @@ struct RegisterPage {
         do {
             _ = try ConfirmationMailer(services: services).send(to: user, now: context.now)
         } catch {
-            Log.error("sending the confirmation email for user \(user.id) failed: \(error)")
+            context.services.log.error("sending the confirmation email for user \(user.id) failed: \(error)")
             context.flash(.error, .confirmationNotSent)
         }
         return context.redirect("/RegistrationSuccessful")
