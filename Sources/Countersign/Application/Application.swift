@@ -42,9 +42,9 @@ final class Application: Responder {
         let route: Route
         switch router.match(method: request.method, path: request.path) {
         case .found(let found): route = found
-        case .notFound: throw HTTPError(404, message: "There is no page at this address.")
+        case .notFound: throw HTTPError.notFound("There is no page at this address.")
         case .methodNotAllowed(let allow):
-            throw HTTPError(405, message: "This page does not accept \(request.method) requests.", headers: [.init("Allow", allow.joined(separator: ", "))])
+            throw HTTPError.methodNotAllowed(allow: allow, message: "This page does not accept \(request.method) requests.")
         }
 
         if route.isAuthCheck {
@@ -61,7 +61,7 @@ final class Application: Responder {
 
         if isPost {
             if request.bodyExceedsLimit {
-                throw HTTPError(413, message: "The form was larger than this site accepts.")
+                throw HTTPError.contentTooLarge("The form was larger than this site accepts.")
             }
             context.form = try request.form()
         } else {

@@ -8,7 +8,7 @@ enum PhoneErrors {
     static func answer(_ error: PhoneVerificationError, number: String, context: RequestContext) throws -> Response {
         switch error {
         case .limited(let retryAt, _):
-            throw RetryAfter.error(retryAt: retryAt, now: context.now, what: error.userMessage)
+            throw HTTPError.tooManyRequests(retryAfter: retryAt.timeIntervalSince(context.now), what: error.userMessage)
         case .sendFailed(let failure) where failure.kind == .recipient:
             // The provider says this number cannot get texts: a problem with the input, not an outage.
             return try ConfirmPhoneNumberPage.render(number: number, error: error.userMessage, status: 422, context: context)
