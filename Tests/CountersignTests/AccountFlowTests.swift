@@ -43,6 +43,11 @@ import Web
         #expect(manage.text.contains("+12015550123"))
         #expect(manage.text.contains("<span class=\"badge ok\">confirmed</span>"))
         #expect(manage.text.contains("Hello Ada!"))
+
+        // The audit trail names each step with the kinds readers of the table know.
+        let kinds = try app.services.storage.events.events(userId: stored.id, limit: 10).map(\.kind)
+        #expect(Set(kinds) == ["registered", "confirmation-email-sent", "email-confirmed", "signed-in"])
+        #expect(kinds.count == 4)
     }
 
     @Test func confirmingTwiceIsHarmless() throws {

@@ -36,7 +36,7 @@ struct PasswordSignIn {
                     lockoutUntil: now.addingTimeInterval(services.settings.lockout.duration)
                 )
                 if locked {
-                    try services.storage.events.append(SecurityEvent(time: now, kind: "locked-out", userId: user.id, ipAddress: nil, phoneNumber: nil, detail: nil))
+                    try services.storage.events.append(SecurityEvent(time: now, kind: .lockedOut, userId: user.id, ipAddress: nil))
                 }
             }
             return .failed

@@ -40,7 +40,7 @@ enum ChangePasswordPage {
         let (newSignIn, cookie) = try services.sessions.start(for: updated, persistent: signIn.session.persistent, now: context.now)
         context.addCookie(cookie)
         context.replaceSignIn(newSignIn)
-        try services.storage.events.append(SecurityEvent(time: context.now, kind: "password-changed", userId: user.id, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
+        try services.storage.events.append(SecurityEvent(time: context.now, kind: .passwordChanged, userId: user.id, ipAddress: context.clientAddress))
         context.flash(.success, .passwordChanged)
         return context.redirect("/Manage")
     }

@@ -20,7 +20,7 @@ enum LoginPage {
         }
         switch try PasswordSignIn(services: context.services).attempt(email: email, password: password, now: context.now) {
         case .failed:
-            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "sign-in-failed", userId: nil, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
+            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: .signInFailed, userId: nil, ipAddress: context.clientAddress))
             return try render(email: email, rememberMe: rememberMe, error: failureMessage, unconfirmed: false, status: 422, context: context)
         case .emailNotConfirmed:
             return try render(email: email, rememberMe: rememberMe, error: "You must confirm your email before you can log in.", unconfirmed: true, status: 422, context: context)
@@ -29,7 +29,7 @@ enum LoginPage {
             let (signIn, cookie) = try context.services.sessions.start(for: user, persistent: rememberMe, now: context.now)
             context.addCookie(cookie)
             context.replaceSignIn(signIn)
-            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "signed-in", userId: user.id, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
+            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: .signedIn, userId: user.id, ipAddress: context.clientAddress))
             return .redirect(to: returnURL(context) ?? context.services.settings.server.afterLogin)
         }
     }

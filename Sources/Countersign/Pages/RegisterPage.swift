@@ -43,7 +43,7 @@ struct RegisterPage {
             // index decided, and this request gets the same answer as if it had come second.
             return try render(form, errors: taken, status: 422, context: context)
         }
-        try services.storage.events.append(SecurityEvent(time: context.now, kind: "registered", userId: user.id, ipAddress: context.clientAddress, phoneNumber: user.phoneNumber, detail: nil))
+        try services.storage.events.append(SecurityEvent(time: context.now, kind: .registered, userId: user.id, ipAddress: context.clientAddress, phoneNumber: user.phoneNumber))
         do {
             _ = try ConfirmationMailer(services: services).send(to: user, now: context.now)
         } catch {
