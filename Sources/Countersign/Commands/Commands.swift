@@ -32,7 +32,7 @@ enum Commands {
         let settings = AppSettings(config: config, shippedTemplates: ShippedFiles.templatesDirectory)
         _ = EmailProviders.make(config: config)
         _ = StorageProviders.make(config: config)
-        PhoneServices.check(config: config, settings: settings)
+        PhoneCommands.check(config: config, settings: settings)
         var problems = config.problems
         do {
             try config.finish(knownKeys: ConfigKeys.all)
@@ -95,7 +95,7 @@ enum Commands {
     static func sendTestSms(configPath: String, environment: [String: String], number: String) throws -> Int32 {
         let services = try loadServices(configPath: configPath, environment: environment)
         try services.storage.migrate()
-        return try PhoneServices.sendTestMessage(services: services, number: number)
+        return try PhoneCommands.sendTestMessage(services: services, number: number)
     }
 }
 
