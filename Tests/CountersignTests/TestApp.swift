@@ -1,5 +1,6 @@
 import SQLiteStorage
 import Config
+import Crypto
 import Foundation
 import Testing
 import Timekeeping
@@ -29,7 +30,7 @@ final class TestApp {
     var logged: [String] { logLines.lines }
 
     /// `extra` is appended to the minimal valid config (sections may repeat, keys may not).
-    init(extra: String = "", templates: String? = nil) throws {
+    init(extra: String = "", templates: String? = nil, random: RandomSource = SecureRandom()) throws {
         folder = NSTemporaryDirectory() + "countersign-app-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let text = """
@@ -51,7 +52,7 @@ final class TestApp {
         """
         let config = Config(text: text, file: folder + "/countersign.conf", environment: [:])
         let log = LogLines()
-        services = try Services.load(config: config, shippedTemplates: Self.shippedTemplates, clock: clock, log: Log(output: log.append))
+        services = try Services.load(config: config, shippedTemplates: Self.shippedTemplates, clock: clock, random: random, log: Log(output: log.append))
         logLines = log
         try services.storage.migrate()
         app = Application(services: services)
@@ -204,6 +205,16 @@ final class TestApp {
         return try text.split(separator: "\n").map {
             try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
+    }
+}
+
+/// Predictable "random" bytes: each call returns a new run of one repeated byte.
+final class CountingRandom: RandomSource {
+    private var calls: UInt8 = 0
+
+    func bytes(_ count: Int) -> [UInt8] {
+        calls &+= 1
+        return Array(repeating: calls, count: count)
     }
 }
 

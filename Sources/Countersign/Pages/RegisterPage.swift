@@ -25,13 +25,13 @@ struct RegisterPage {
             return try render(form, errors: taken, status: 422, context: context)
         }
         let user = UserRecord(
-            id: UUID().uuidString.lowercased(),
+            id: Guid.random(using: services.random),
             userName: form.email, normalizedUserName: normalizedEmail,
             email: form.email, normalizedEmail: normalizedEmail,
             emailConfirmed: false,
             passwordHash: try services.passwordHasher.hash(form.password),
             securityStamp: SecurityStamp.generate(random: services.random),
-            concurrencyStamp: UUID().uuidString.lowercased(),
+            concurrencyStamp: Guid.random(using: services.random),
             phoneNumber: validated.phone.e164, phoneNumberConfirmed: false,
             twoFactorEnabled: false, lockoutEnd: nil, lockoutEnabled: true, accessFailedCount: 0,
             firstName: form.firstName, lastName: form.lastName.isEmpty ? nil : form.lastName
