@@ -180,3 +180,19 @@ enum Base64URLForTests {
         return Data(base64Encoded: base64).map(Array.init)
     }
 }
+
+@Suite struct RegisterFormNameTests {
+    @Test(arguments: ["Ada", "Jürgen", "Ørsted-Ñúñez 李", "O'Brien", "' OR 1=1 --", String(repeating: "x", count: 100)])
+    func acceptable(_ name: String) {
+        #expect(RegisterForm.problem(withName: name, label: "First Name") == nil)
+    }
+
+    @Test(arguments: ["a\u{0}b", "\u{1B}[31m", "tab\there", "two\nlines", "cr\rlf", "next\u{85}line", "line\u{2028}sep", "para\u{2029}sep", "del\u{7F}"])
+    func controlCharactersAndLineBreaksAreRefused(_ name: String) {
+        #expect(RegisterForm.problem(withName: name, label: "Last Name") == "The Last Name field must not contain control characters or line breaks.")
+    }
+
+    @Test func longNamesAreRefused() {
+        #expect(RegisterForm.problem(withName: String(repeating: "x", count: 101), label: "First Name") == "The First Name field must be at most 100 characters.")
+    }
+}

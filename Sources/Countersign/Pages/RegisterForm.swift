@@ -32,8 +32,8 @@ struct RegisterForm {
     func validate(services: Services) -> (errors: [String: String], validated: Validated?) {
         var errors: [String: String] = [:]
         if firstName.isEmpty { errors["FirstName"] = "The First Name field is required." }
-        else if firstName.count > Self.maxNameLength { errors["FirstName"] = "The First Name field must be at most \(Self.maxNameLength) characters." }
-        if lastName.count > Self.maxNameLength { errors["LastName"] = "The Last Name field must be at most \(Self.maxNameLength) characters." }
+        else if let problem = Self.problem(withName: firstName, label: "First Name") { errors["FirstName"] = problem }
+        if let problem = Self.problem(withName: lastName, label: "Last Name") { errors["LastName"] = problem }
         if let problem = EmailAddress.problem(with: email) { errors["Email"] = problem }
         var phone: PhoneNumber?
         if phoneNumber.isEmpty {
@@ -49,6 +49,16 @@ struct RegisterForm {
         if confirmPassword != password { errors["ConfirmPassword"] = "The password and confirmation password do not match." }
         guard errors.isEmpty, let phone else { return (errors, nil) }
         return (errors, Validated(phone: phone))
+    }
+
+    /// Names end up in emails and on pages: no control characters (NUL, escapes, tabs) and no
+    /// line breaks of any kind (CONTRACT §3).
+    static func problem(withName name: String, label: String) -> String? {
+        if name.count > maxNameLength { return "The \(label) field must be at most \(maxNameLength) characters." }
+        let breaksLines = name.unicodeScalars.contains {
+            $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}"
+        }
+        return breaksLines ? "The \(label) field must not contain control characters or line breaks." : nil
     }
 
     func templateValues(errors: [String: String]) -> [String: TemplateValue] {
