@@ -39,10 +39,14 @@ import Timekeeping
 
     @Test func commandThatIgnoresStdinAndSucceedsIsFine() throws {
         let dir = try TemporaryDirectory()
-        let script = try dir.script("ignore", "exit 0")
+        let script = try dir.script("ignore", "touch \(dir.file("ran")); exit 0")
         let sender = CommandSmsSender(config: makeConfig("[sms]\ncommand = \(script)\n"))
         // Larger than a socket buffer, so the write meets a closed reader.
-        _ = try sender.send(SmsMessage(to: "+12015550123", body: String(repeating: "x", count: 1 << 20)))
+        let receipt = try sender.send(SmsMessage(to: "+12015550123", body: String(repeating: "x", count: 1 << 20)))
+        // The command ran, and its exit status 0 (not the refused write) decided the answer.
+        #expect(receipt.provider == "command")
+        #expect(receipt.messageId == nil)
+        #expect(FileManager.default.fileExists(atPath: dir.file("ran")))
     }
 
     @Test func hungCommandIsKilledAtTheTimeout() throws {
