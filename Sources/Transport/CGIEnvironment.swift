@@ -7,10 +7,10 @@ import Web
 enum CGIEnvironment {
     static func request(parameters: [String: String], body: [UInt8], bodyExceedsLimit: Bool) -> Request {
         var headers = HTTPHeaders()
-        for (name, value) in parameters.sorted(by: { $0.key < $1.key }) {
-            if name.hasPrefix("HTTP_") {
-                headers.add(name: headerName(fromCGI: String(name.dropFirst(5))), value: value)
-            }
+        // Sorted for a stable order (a dictionary's is random), after dropping the non-header
+        // parameters, which are most of them.
+        for (name, value) in parameters.filter({ $0.key.utf8.starts(with: "HTTP_".utf8) }).sorted(by: { $0.key < $1.key }) {
+            headers.add(name: headerName(fromCGI: String(name.dropFirst(5))), value: value)
         }
         if let type = parameters["CONTENT_TYPE"], !type.isEmpty { headers.set(name: "Content-Type", value: type) }
         if let length = parameters["CONTENT_LENGTH"], !length.isEmpty { headers.set(name: "Content-Length", value: length) }
@@ -34,9 +34,25 @@ enum CGIEnvironment {
     }
 
     /// `X_FORWARDED_FOR` → `X-Forwarded-For`.
+    /// On bytes, for every header of every request: CGI names are ASCII (nginx builds them from
+    /// the header name, upper-cased, `-` as `_`); other bytes are copied unchanged.
     static func headerName(fromCGI name: String) -> String {
-        name.split(separator: "_", omittingEmptySubsequences: false)
-            .map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }
-            .joined(separator: "-")
+        var bytes = Array(name.utf8)
+        var startOfWord = true
+        for i in bytes.indices {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "_") {
+                bytes[i] = UInt8(ascii: "-")
+                startOfWord = true
+                continue
+            }
+            if startOfWord {
+                if byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") { bytes[i] = byte - 0x20 }
+            } else if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
+                bytes[i] = byte + 0x20
+            }
+            startOfWord = false
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
