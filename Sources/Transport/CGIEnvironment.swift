@@ -33,6 +33,14 @@ enum CGIEnvironment {
         return request
     }
 
+    /// The parameters `request(parameters:...)` reads: a transport may skip copying the others.
+    static let parameterNames: [[UInt8]] = ["CONTENT_TYPE", "CONTENT_LENGTH", "DOCUMENT_URI", "SCRIPT_NAME", "PATH_INFO",
+                                            "REQUEST_METHOD", "QUERY_STRING", "REMOTE_ADDR"].map { Array($0.utf8) }
+
+    static func reads(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        name.starts(with: "HTTP_".utf8) || parameterNames.contains { $0.elementsEqual(name) }
+    }
+
     /// `X_FORWARDED_FOR` → `X-Forwarded-For`.
     /// On bytes, for every header of every request: CGI names are ASCII (nginx builds them from
     /// the header name, upper-cased, `-` as `_`); other bytes are copied unchanged.

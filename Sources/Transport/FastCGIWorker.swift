@@ -105,17 +105,20 @@ public final class FastCGIWorker {
         }
     }
 
-    /// Copies libfcgi's parameter array: its strings die at the next `FCGX_Finish_r`.
+    /// Copies libfcgi's parameter array: its strings die at the next `FCGX_Finish_r`. Only the
+    /// parameters `CGIEnvironment` reads are copied: nginx sends about thirty, and a String pair
+    /// plus a hash for each of the unused ones was a quarter of an `/Auth` request.
     static func parameters(_ envp: FCGX_ParamArray?) -> [String: String] {
         var result: [String: String] = [:]
         guard var cursor = envp else { return result }
+        result.reserveCapacity(24)
         while let entry = cursor.pointee {
             // Split at the first "=" on bytes (a Character search is far slower, and this runs
             // for every parameter of every request).
             let length = strlen(entry)
             entry.withMemoryRebound(to: UInt8.self, capacity: length) { start in
                 let bytes = UnsafeBufferPointer(start: start, count: length)
-                if let equals = bytes.firstIndex(of: UInt8(ascii: "=")) {
+                if let equals = bytes.firstIndex(of: UInt8(ascii: "=")), CGIEnvironment.reads(UnsafeBufferPointer(rebasing: bytes[..<equals])) {
                     result[String(decoding: bytes[..<equals], as: UTF8.self)] = String(decoding: bytes[(equals + 1)...], as: UTF8.self)
                 }
             }
