@@ -21,7 +21,11 @@ enum CGIResponseEncoder {
             bytes.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
             // A header value can never split the response: CR and LF bytes are dropped (bytes,
             // not Characters: "\r\n" is a single Character equal to neither).
-            for byte in value.utf8 where byte != 13 && byte != 10 { bytes.append(byte) }
+            if value.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
+                for byte in value.utf8 where byte != 13 && byte != 10 { bytes.append(byte) }
+            } else {
+                bytes.append(contentsOf: value.utf8)
+            }
             bytes.append(contentsOf: [13, 10])
         }
         bytes.append(contentsOf: [13, 10])
