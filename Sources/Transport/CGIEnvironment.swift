@@ -5,35 +5,53 @@ import Web
 /// The route comes from `DOCUMENT_URI`, else `SCRIPT_NAME` + `PATH_INFO` — never from
 /// `REQUEST_URI`, which inside an nginx `auth_request` subrequest is the original request's URI.
 enum CGIEnvironment {
-    static func request(parameters: [String: String], body: [UInt8], bodyExceedsLimit: Bool) -> Request {
-        var headers = HTTPHeaders()
-        // Sorted for a stable order (a dictionary's is random), after dropping the non-header
-        // parameters, which are most of them.
-        for (name, value) in parameters.filter({ $0.key.utf8.starts(with: "HTTP_".utf8) }).sorted(by: { $0.key < $1.key }) {
-            headers.add(name: headerName(fromCGI: String(name.dropFirst(5))), value: value)
-        }
-        if let type = parameters["CONTENT_TYPE"], !type.isEmpty { headers.set(name: "Content-Type", value: type) }
-        if let length = parameters["CONTENT_LENGTH"], !length.isEmpty { headers.set(name: "Content-Length", value: length) }
+    typealias Field = (name: String, value: String)
 
-        let path: String
-        if let document = parameters["DOCUMENT_URI"], !document.isEmpty {
-            path = document
-        } else {
-            path = (parameters["SCRIPT_NAME"] ?? "") + (parameters["PATH_INFO"] ?? "")
+    /// From a dictionary (plain CGI's environment): headers in name order, as a dictionary has none.
+    static func request(parameters: [String: String], body: [UInt8], bodyExceedsLimit: Bool) -> Request {
+        request(fields: parameters.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) },
+                body: body, bodyExceedsLimit: bodyExceedsLimit)
+    }
+
+    /// From parameters in the order the web server sent them (FastCGI): one pass, no dictionary,
+    /// headers in the request's order. A repeated parameter: the last one counts.
+    static func request(fields: [Field], body: [UInt8], bodyExceedsLimit: Bool) -> Request {
+        var headers = HTTPHeaders()
+        var contentType = "", contentLength = "", documentURI = "", scriptName = "", pathInfo = ""
+        var method = "GET", queryString = "", remoteAddress = ""
+        for (name, value) in fields {
+            if name.utf8.starts(with: "HTTP_".utf8) {
+                headers.add(name: headerName(fromCGI: String(name.dropFirst(5))), value: value)
+                continue
+            }
+            switch name {
+            case "CONTENT_TYPE": contentType = value
+            case "CONTENT_LENGTH": contentLength = value
+            case "DOCUMENT_URI": documentURI = value
+            case "SCRIPT_NAME": scriptName = value
+            case "PATH_INFO": pathInfo = value
+            case "REQUEST_METHOD": method = value
+            case "QUERY_STRING": queryString = value
+            case "REMOTE_ADDR": remoteAddress = value
+            default: break
+            }
         }
+        if !contentType.isEmpty { headers.set(name: "Content-Type", value: contentType) }
+        if !contentLength.isEmpty { headers.set(name: "Content-Length", value: contentLength) }
+
         var request = Request(
-            method: (parameters["REQUEST_METHOD"] ?? "GET").uppercased(),
-            path: path,
-            queryString: parameters["QUERY_STRING"] ?? "",
+            method: method.uppercased(),
+            path: documentURI.isEmpty ? scriptName + pathInfo : documentURI,
+            queryString: queryString,
             headers: headers,
             body: body,
-            remoteAddress: parameters["REMOTE_ADDR"] ?? ""
+            remoteAddress: remoteAddress
         )
         request.bodyExceedsLimit = bodyExceedsLimit
         return request
     }
 
-    /// The parameters `request(parameters:...)` reads: a transport may skip copying the others.
+    /// The parameters `request(fields:...)` reads: a transport may skip copying the others.
     static let parameterNames: [[UInt8]] = ["CONTENT_TYPE", "CONTENT_LENGTH", "DOCUMENT_URI", "SCRIPT_NAME", "PATH_INFO",
                                             "REQUEST_METHOD", "QUERY_STRING", "REMOTE_ADDR"].map { Array($0.utf8) }
 

@@ -12,7 +12,11 @@ enum RequestBodyReader {
 
     /// `CONTENT_LENGTH`; nil when absent or malformed (then the body is read up to the cap).
     static func declaredLength(_ parameters: [String: String]) -> Int? {
-        parameters["CONTENT_LENGTH"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
+        declaredLength(contentLength: parameters["CONTENT_LENGTH"])
+    }
+
+    static func declaredLength(contentLength: String?) -> Int? {
+        contentLength.flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
     }
 
     /// Reads with `chunk`, which fills the buffer it is given and returns the byte count, 0 or
