@@ -25,8 +25,7 @@ public enum CookieParser {
         var found: String?
         var name = name
         name.withUTF8 { wanted in
-            forEachPair(in: header) { pairName, value in
-                guard pairName.elementsEqual(wanted) else { return true }
+            forEachPair(in: header, onlyNamed: wanted) { _, value in
                 found = String(decoding: value, as: UTF8.self)
                 return false
             }
@@ -39,23 +38,26 @@ public enum CookieParser {
     /// Calls `body` with the name and value of each well-formed pair in order until it returns
     /// false. Works on the UTF-8 bytes: every byte that matters here is ASCII, and a Character
     /// walk costs several times more on a path that runs for every request.
-    static func forEachPair(in header: String, _ body: (Bytes, Bytes) -> Bool) {
+    /// With `onlyNamed`, pairs with another name are skipped before their value is checked (a
+    /// pair's validity does not depend on the others, so the result is the same).
+    static func forEachPair(in header: String, onlyNamed wanted: UnsafeBufferPointer<UInt8>? = nil, _ body: (Bytes, Bytes) -> Bool) {
         var header = header
         header.withUTF8 { bytes in
             var start = 0
             while start < bytes.count {
                 var end = start
                 while end < bytes.count && bytes[end] != UInt8(ascii: ";") { end += 1 }
-                if let (name, value) = parsePair(bytes[start..<end]), !body(name, value) { return }
+                if let (name, value) = parsePair(bytes[start..<end], onlyNamed: wanted), !body(name, value) { return }
                 start = end + 1
             }
         }
     }
 
-    static func parsePair(_ pair: Bytes) -> (name: Bytes, value: Bytes)? {
+    static func parsePair(_ pair: Bytes, onlyNamed wanted: UnsafeBufferPointer<UInt8>? = nil) -> (name: Bytes, value: Bytes)? {
         let pair = trimmingWhitespace(pair)
         guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { return nil }
         let name = trimmingWhitespace(pair[pair.startIndex..<equals])
+        if let wanted, !name.elementsEqual(wanted) { return nil }
         var value = trimmingWhitespace(pair[(equals + 1)...])
         guard !name.isEmpty, name.allSatisfy(ASCII.isTokenCharacter) else { return nil }
         if value.first == UInt8(ascii: "\"") {
