@@ -67,3 +67,14 @@ let package = Package(
     ],
     cxxLanguageStandard: .cxx17
 )
+
+// The strict settings our anchors (swift-log, swift-configuration, hummingbird) build with:
+// `any` written wherever an existential is meant, every module whose members a file uses imported
+// by that file, and imports internal unless marked `public`.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ]
+}

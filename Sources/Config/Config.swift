@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// A parsed config file with typed, validating accessors.
 ///

@@ -3,14 +3,14 @@
 /// imported from ASP.NET keep working and are upgraded at their next sign-in.
 public final class PasswordHasher {
     public let settings: PasswordHashSettings
-    private let random: RandomSource
+    private let random: any RandomSource
 
     static let saltLength = 16
     static let hashLength = 32
 
     /// `settings` mirrors the `passwords.*` config keys (see `PasswordHashSettings`); salts come
     /// from `random`.
-    public init(settings: PasswordHashSettings, random: RandomSource) {
+    public init(settings: PasswordHashSettings, random: any RandomSource) {
         self.settings = settings
         self.random = random
     }

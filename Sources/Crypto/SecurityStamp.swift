@@ -2,7 +2,7 @@
 /// A user's stamp changes when their credentials change, which invalidates links and sign-ins
 /// bound to the old one.
 public enum SecurityStamp {
-    public static func generate(random: RandomSource) -> String {
+    public static func generate(random: any RandomSource) -> String {
         Base32.encode(random.bytes(20))
     }
 }

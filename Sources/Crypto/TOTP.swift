@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// One-time codes of HOTP (RFC 4226) and TOTP (RFC 6238), with ASP.NET Core Identity's extension:
 /// a "modifier" appended to the counter binds a code to its purpose (e.g. the phone number being

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// Starting a program with `posix_spawn`, set up once for the two places that start programs:

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// Where "now" comes from. Injected everywhere expiry, cooldowns or lockouts are decided, so tests
 /// move time forward instead of sleeping.

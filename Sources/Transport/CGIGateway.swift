@@ -5,7 +5,7 @@ import Web
 
 /// Plain CGI: one request from the environment and stdin, one response on stdout, then exit.
 public enum CGIGateway {
-    public static func serveOneRequest(responder: Responder, environment: [String: String], maxBody: Int) {
+    public static func serveOneRequest(responder: any Responder, environment: [String: String], maxBody: Int) {
         // Plain CGI has a body only when CONTENT_LENGTH says so: stdin may be a terminal.
         let body = RequestBodyReader.read(declaredLength: RequestBodyReader.declaredLength(environment) ?? 0, maxBody: maxBody) { buffer in
             read(0, buffer.baseAddress, buffer.count)

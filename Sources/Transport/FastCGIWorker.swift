@@ -25,7 +25,7 @@ public final class FastCGIWorker {
         }
     }
 
-    private let responder: Responder
+    private let responder: any Responder
     private let settings: Settings
     private let listenDescriptor: Int32 = 0
     private let status: PoolStatusFile
@@ -34,7 +34,7 @@ public final class FastCGIWorker {
     /// - Parameters:
     ///   - status: the pool's shared memory; with `slot` (from the supervisor), the worker keeps
     ///     its state (idle/busy) and request count there for `countersign status`.
-    public init(responder: Responder, settings: Settings, status: PoolStatusFile = .anonymous(), slot: Int? = nil) {
+    public init(responder: any Responder, settings: Settings, status: PoolStatusFile = .anonymous(), slot: Int? = nil) {
         self.responder = responder
         self.settings = settings
         self.status = status

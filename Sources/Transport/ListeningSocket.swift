@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// The listening socket the supervisor creates once and hands to every worker on fd 0, as

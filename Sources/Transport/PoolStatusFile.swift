@@ -2,7 +2,7 @@
 import Glibc
 #endif
 internal import CFastCGI
-import FoundationEssentials
+public import FoundationEssentials
 
 /// The pool's shared memory: a small file the supervisor creates and maps, and every worker maps
 /// too (found through `COUNTERSIGN_POOL_STATUS`). It holds who runs (supervisor and worker

@@ -1,4 +1,4 @@
-import Web
+public import Web
 
 /// What the transport calls for every request. The transport knows nothing of accounts: it turns
 /// FastCGI or CGI parameters into a `Request` and the `Response` back into bytes.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import FoundationEssentials
+public import FoundationEssentials
 
 /// The `serve` parent process: holds the listening socket, keeps `workers` worker processes
 /// running, reloads and stops them gracefully — the php-fpm master's job, with nginx's reload.

@@ -1,5 +1,6 @@
 import SQLiteStorage
 import Foundation
+import Storage
 import Testing
 import Web
 @testable import Countersign

@@ -1,5 +1,7 @@
 import Foundation
+import Storage
 import Testing
+import Timekeeping
 import Web
 @testable import Countersign
 

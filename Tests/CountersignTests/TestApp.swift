@@ -2,6 +2,7 @@ import SQLiteStorage
 import Config
 import Crypto
 import Foundation
+import Storage
 import Testing
 import Timekeeping
 import Web
@@ -30,7 +31,7 @@ final class TestApp {
     var logged: [String] { logLines.lines }
 
     /// `extra` is appended to the minimal valid config (sections may repeat, keys may not).
-    init(extra: String = "", templates: String? = nil, random: RandomSource = SecureRandom()) throws {
+    init(extra: String = "", templates: String? = nil, random: any RandomSource = SecureRandom()) throws {
         folder = NSTemporaryDirectory() + "countersign-app-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let text = """

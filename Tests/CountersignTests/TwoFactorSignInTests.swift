@@ -1,6 +1,9 @@
+import Phone
 import SQLiteStorage
 import Foundation
+import Storage
 import Testing
+import Timekeeping
 import Web
 @testable import Countersign
 

@@ -2,6 +2,7 @@ import Foundation
 import SQLiteStorage
 import Storage
 import Testing
+import TestSupport
 
 @Suite("SQLiteConnection and Statement")
 struct SQLiteConnectionTests {

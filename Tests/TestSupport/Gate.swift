@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A one-way signal between a test and a fake server's thread: the server waits at the gate, the
 /// test opens it once it has seen what it needed (a client that gave up on its own timeout).

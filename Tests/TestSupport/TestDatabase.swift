@@ -1,9 +1,9 @@
-import Crypto
-import Foundation
+public import Crypto
+public import Foundation
 import PostgresStorage
 import SQLiteStorage
-import Storage
-import Timekeeping
+public import Storage
+public import Timekeeping
 
 /// The storage engine the storage and phone suites run against, from the environment:
 /// `COUNTERSIGN_TEST_STORAGE=postgres` (with `COUNTERSIGN_TEST_POSTGRES_URL`, a key/value libpq

@@ -21,9 +21,9 @@ struct SignIn {
 /// `session.idle_timeout` unused, at sign-out, or when the user's security stamp changes
 /// (password changed, phone verified) — the stamp is copied into the session at sign-in.
 final class SignInSessions {
-    private let store: SessionStore
-    private let users: UserStore
-    private let random: RandomSource
+    private let store: any SessionStore
+    private let users: any UserStore
+    private let random: any RandomSource
     private let settings: SessionSettings
     private let cookieName: String
     private let secure: Bool
@@ -35,7 +35,7 @@ final class SignInSessions {
     /// not one per page — or more often when the idle timeout itself is short.
     private var touchInterval: TimeInterval { min(60, settings.idleTimeout / 2) }
 
-    init(store: SessionStore, users: UserStore, random: RandomSource, settings: SessionSettings, cookies: CookieSettings,
+    init(store: any SessionStore, users: any UserStore, random: any RandomSource, settings: SessionSettings, cookies: CookieSettings,
          codec: SignedCookieCodec, log: Log) {
         self.codec = codec
         self.log = log

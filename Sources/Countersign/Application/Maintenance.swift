@@ -1,4 +1,7 @@
 import FoundationEssentials
+import Phone
+import Storage
+import Timekeeping
 
 /// Deletes rows nobody can use any more: expired sessions, rate-limit events older than the
 /// longest window (24 h), verifications whose attempt count is no longer remembered, accounts

@@ -1,3 +1,4 @@
+import Storage
 import Web
 
 /// Renders a page template inside the shared layout, with what every page shows: the app name,

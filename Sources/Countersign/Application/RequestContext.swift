@@ -1,6 +1,7 @@
 import Crypto
 import FoundationEssentials
 import Storage
+import Timekeeping
 import Web
 
 /// Everything a handler needs about one request: the request itself, its decoded form, the

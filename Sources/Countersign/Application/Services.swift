@@ -12,14 +12,14 @@ import Web
 /// providers, templates, keys. No globals: tests build their own with a manual clock.
 final class Services {
     let settings: AppSettings
-    let clock: WallClock
-    let random: RandomSource
+    let clock: any WallClock
+    let random: any RandomSource
     let storage: any StorageBackend
     /// The pool's counters (`/Metrics`); security events written through `storage` count there.
     let metrics: PoolMetrics
     let passwordHasher: PasswordHasher
     let passwordPolicy: PasswordPolicy
-    let email: EmailSender
+    let email: any EmailSender
     let templates: TemplateEngine
     let pages: PageRenderer
     let flash: Flash
@@ -30,7 +30,7 @@ final class Services {
     let resetLinks: EmailConfirmationLinks
     /// Seals the two-factor cookies (half-signed-in state, remembered browser).
     let cookieCodec: SignedCookieCodec
-    let sms: SmsSender
+    let sms: any SmsSender
     let phoneSettings: PhoneVerificationSettings
     let phoneVerifier: PhoneVerifier
     let log: Log
@@ -64,7 +64,7 @@ final class Services {
 
     /// Reads the whole config: every problem is collected in `config`, and `finish` throws them
     /// all at once. Opening storage and templates happens only when the config is sound.
-    static func load(config: Config, shippedTemplates: String, clock: WallClock = SystemClock(), random: RandomSource = SecureRandom(),
+    static func load(config: Config, shippedTemplates: String, clock: any WallClock = SystemClock(), random: any RandomSource = SecureRandom(),
                      status: PoolStatusFile = .anonymous(), log: Log = Log()) throws -> Services {
         let settings = AppSettings(config: config, shippedTemplates: shippedTemplates)
         let email = EmailProviders.make(config: config, clock: clock)
@@ -86,8 +86,8 @@ final class Services {
                         sms: sms, phoneSettings: phone.settings, issuer: issuer, status: status, log: log)
     }
 
-    init(settings: AppSettings, clock: WallClock, random: RandomSource, storage: any StorageBackend, email: EmailSender, templates: TemplateEngine,
-         sms: SmsSender, phoneSettings: PhoneVerificationSettings, issuer: CodeIssuer, status: PoolStatusFile = .anonymous(),
+    init(settings: AppSettings, clock: any WallClock, random: any RandomSource, storage: any StorageBackend, email: any EmailSender, templates: TemplateEngine,
+         sms: any SmsSender, phoneSettings: PhoneVerificationSettings, issuer: any CodeIssuer, status: PoolStatusFile = .anonymous(),
          log: Log = Log()) {
         self.log = log
         self.settings = settings

@@ -1,5 +1,6 @@
 import Config
 import Messaging
+import Web
 
 /// `countersign check-config`: every config problem at once, exit 2 if any.
 extension Commands {

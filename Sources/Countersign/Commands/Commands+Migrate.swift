@@ -1,3 +1,4 @@
+import Storage
 /// `countersign migrate`: bring the schema up to date and say what was applied.
 extension Commands {
     static func migrate(configPath: String, environment: [String: String]) throws -> Int32 {

@@ -1,3 +1,4 @@
+import Storage
 /// `countersign send-test-sms NUMBER`: one message through the configured SMS provider.
 extension Commands {
     static func sendTestSms(configPath: String, environment: [String: String], number: String) throws -> Int32 {

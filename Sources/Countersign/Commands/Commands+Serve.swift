@@ -1,3 +1,5 @@
+import Config
+import Storage
 import Transport
 #if canImport(Glibc)
 import Glibc

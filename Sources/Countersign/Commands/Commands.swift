@@ -1,4 +1,5 @@
 import Config
+import Crypto
 import Transport
 
 /// What each mode of `countersign` does once the options are parsed: one file per command

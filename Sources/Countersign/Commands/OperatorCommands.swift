@@ -2,6 +2,7 @@ import Config
 import Phone
 import FoundationEssentials
 import Storage
+import Timekeeping
 import Web
 #if canImport(Glibc)
 import Glibc

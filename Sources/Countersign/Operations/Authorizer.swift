@@ -1,3 +1,4 @@
+import Storage
 import Web
 
 /// The FastCGI AUTHORIZER role, Apache's cousin of nginx `auth_request` (mod_authnz_fcgi): the

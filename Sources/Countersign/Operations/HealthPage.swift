@@ -1,3 +1,4 @@
+import Storage
 import Web
 
 /// GET `/Health`: 200 `ok` when storage answers within a second, else 503. No session, no

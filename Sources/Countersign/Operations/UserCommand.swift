@@ -2,6 +2,7 @@ import FoundationEssentials
 import Storage
 #if canImport(Glibc)
 import Glibc
+import Timekeeping
 #endif
 
 /// `countersign user show|unlock|sign-out|delete EMAIL --config FILE`: what an operator needs

@@ -1,3 +1,4 @@
+import Storage
 import Web
 
 /// Any method on `/Auth`: the answer nginx's `auth_request` asks for before serving a protected

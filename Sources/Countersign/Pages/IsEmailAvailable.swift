@@ -1,3 +1,4 @@
+import Storage
 import Web
 
 /// GET `/IsEmailAvailable?Email=`: jQuery-unobtrusive remote validation. JSON `true`, or a JSON

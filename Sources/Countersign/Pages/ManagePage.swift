@@ -1,4 +1,5 @@
 import Phone
+import Storage
 import Web
 
 /// GET `/Manage` [auth]: who you are, whether your email and phone are confirmed, and links.

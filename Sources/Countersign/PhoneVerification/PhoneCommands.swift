@@ -1,5 +1,6 @@
 import Config
 import Crypto
+import Messaging
 import Phone
 import Timekeeping
 

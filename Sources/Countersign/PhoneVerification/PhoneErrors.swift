@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Messaging
 import Phone
 import Storage
 import Web

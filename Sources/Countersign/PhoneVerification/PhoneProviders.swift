@@ -8,10 +8,10 @@ import Timekeeping
 /// code issuer (`tokens.provider`). Problems are recorded in the config, never thrown here.
 struct PhoneProviders {
     let settings: PhoneVerificationSettings
-    let sms: SmsSender?
-    let issuer: CodeIssuer?
+    let sms: (any SmsSender)?
+    let issuer: (any CodeIssuer)?
 
-    init(config: Config, settings app: AppSettings, clock: WallClock, random: RandomSource) {
+    init(config: Config, settings app: AppSettings, clock: any WallClock, random: any RandomSource) {
         let settings = PhoneVerificationSettings(config: config, webOtpHost: app.server.baseHost)
         let sms = SmsProviders.make(config: config, clock: clock)
         self.settings = settings

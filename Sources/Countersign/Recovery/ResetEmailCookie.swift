@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Phone
 import Web
 
 /// Carries the address typed on `/ForgotPassword` to the code form that follows it (signed, for

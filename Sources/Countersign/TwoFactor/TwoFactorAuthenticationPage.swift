@@ -1,3 +1,4 @@
+import Phone
 import Storage
 import Web
 

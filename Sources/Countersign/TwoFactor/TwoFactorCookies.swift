@@ -1,5 +1,6 @@
 import Crypto
 import FoundationEssentials
+import Phone
 import Storage
 import Web
 

@@ -1,5 +1,5 @@
-import Config
-import Timekeeping
+public import Config
+public import Timekeeping
 
 /// `email.provider = command`: pipes each email to a program such as `/usr/sbin/sendmail -t -i`,
 /// the way PHP's `mail()` does. The message goes to its stdin with LF line ends (the convention

@@ -1,5 +1,5 @@
-import Config
-import Timekeeping
+public import Config
+public import Timekeeping
 
 /// `email.provider = file`: appends each email as one JSON line to `email.path`
 /// (`{"to", "subject", "text", "html", "time"}`, CONTRACT §5) — for tests and for sites that hand

@@ -1,4 +1,4 @@
-import Config
+public import Config
 
 /// `email.provider = log`: prints each email to stderr instead of sending it — how `make run`
 /// shows confirmation links in the terminal. Never for production: links are secrets.

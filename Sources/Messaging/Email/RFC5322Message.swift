@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// An `EmailMessage` written out as an Internet message (RFC 5322 with MIME), ready for SMTP or
 /// `sendmail`: CRLF line ends; From, To, Subject, Date, Message-ID, MIME-Version; the text body

@@ -1,6 +1,6 @@
 internal import CCurl
-import Config
-import Timekeeping
+public import Config
+public import Timekeeping
 
 /// `email.provider = smtp`: submits each email to a mail server over SMTP with libcurl.
 ///

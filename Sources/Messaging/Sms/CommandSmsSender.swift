@@ -1,4 +1,4 @@
-import Config
+public import Config
 
 /// `sms.provider = command`: runs a program for each message, with the E.164 number as its last
 /// argument and the text on stdin — a bridge to a GSM modem, an in-house gateway or a test script.

@@ -1,5 +1,5 @@
-import Config
-import Timekeeping
+public import Config
+public import Timekeeping
 
 /// `sms.provider = file`: appends each message as one JSON line to `sms.path`
 /// (`{"to": "+12015550123", "body": "...", "time": "2026-11-26T12:00:00Z"}`, CONTRACT §5) — what

@@ -1,4 +1,4 @@
-import Config
+public import Config
 
 /// `sms.provider = http`: any SMS gateway with an HTTP API, described in the config instead of
 /// in code — the URL, the method, a body template and the headers that carry the credentials

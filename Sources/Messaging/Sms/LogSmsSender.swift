@@ -1,4 +1,4 @@
-import Config
+public import Config
 
 /// `sms.provider = log`: prints each message to stderr instead of sending it — how `make run`
 /// shows codes in the terminal. Never for production: the codes are secrets.

@@ -1,5 +1,5 @@
-import Config
-import Timekeeping
+public import Config
+public import Timekeeping
 
 /// Maps `sms.provider` to a provider. Adding a provider is one new file and one line in `all`.
 ///

@@ -1,4 +1,4 @@
-import Config
+public import Config
 import FoundationEssentials
 
 /// `sms.provider = twilio`: Twilio Programmable Messaging, `POST {api_base}/2010-04-01/Accounts/

@@ -1,4 +1,4 @@
-import Config
+public import Config
 import FoundationEssentials
 
 /// `sms.provider = vonage`: the Vonage (Nexmo) SMS API, `POST {api_base}/sms/json` with the form

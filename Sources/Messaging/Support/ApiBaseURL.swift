@@ -1,4 +1,4 @@
-import Config
+public import Config
 
 /// The base URL of a provider's HTTP API (`twilio.api_base`, `vonage.api_base`, and the phone
 /// layer's `twilio.verify_api_base`).

@@ -1,6 +1,6 @@
-import FoundationEssentials
-import Messaging
-import Storage
+public import FoundationEssentials
+public import Messaging
+public import Storage
 
 /// Makes one-time codes, gets them to the user, and tells right ones from wrong ones: one type
 /// per `tokens.provider` (see `CodeIssuers`).

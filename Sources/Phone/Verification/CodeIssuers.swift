@@ -1,6 +1,6 @@
-import Config
-import Crypto
-import Messaging
+public import Config
+public import Crypto
+public import Messaging
 
 /// Maps `tokens.provider` to a `CodeIssuer`. Adding a provider is one new file and one line in
 /// `all`.

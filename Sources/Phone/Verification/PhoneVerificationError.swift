@@ -1,5 +1,5 @@
-import FoundationEssentials
-import Messaging
+public import FoundationEssentials
+public import Messaging
 
 /// Why a send or a verification did not happen. `userMessage` can be shown as it is. The cases
 /// map to answers (CONTRACT.md §3): `limited` 429 with `Retry-After`; `wrongCode`, `expired`

@@ -1,5 +1,5 @@
-import Config
-import FoundationEssentials
+public import Config
+public import FoundationEssentials
 import Messaging
 
 /// How phone numbers are verified: which code provider, what codes look like and how long they

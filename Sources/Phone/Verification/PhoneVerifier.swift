@@ -1,8 +1,8 @@
-import Crypto
+public import Crypto
 import FoundationEssentials
-import Messaging
-import Storage
-import Timekeeping
+public import Messaging
+public import Storage
+public import Timekeeping
 
 /// The one-time-code rules of CONTRACT.md §6 for every `tokens.provider`, with all state in
 /// shared storage (never in a worker's memory), so any worker process can serve any step.

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// The text message that carries a code (CONTRACT.md §5).
 ///

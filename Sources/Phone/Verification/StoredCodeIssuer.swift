@@ -1,7 +1,7 @@
-import Crypto
-import FoundationEssentials
-import Messaging
-import Storage
+public import Crypto
+public import FoundationEssentials
+public import Messaging
+public import Storage
 
 /// `tokens.provider = stored` (the default): a code of `tokens.digits` random decimal digits,
 /// sent through the SMS provider and kept only as a keyed hash bound to the user, the user's

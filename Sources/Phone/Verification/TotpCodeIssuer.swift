@@ -1,7 +1,7 @@
 import Crypto
-import FoundationEssentials
-import Messaging
-import Storage
+public import FoundationEssentials
+public import Messaging
+public import Storage
 
 /// `tokens.provider = totp`: codes exactly as ASP.NET Core Identity makes them for
 /// `GenerateChangePhoneNumberTokenAsync`, so a site moving between the two accepts each other's

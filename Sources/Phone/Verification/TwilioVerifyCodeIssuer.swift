@@ -1,7 +1,7 @@
-import Config
-import FoundationEssentials
-import Messaging
-import Storage
+public import Config
+public import FoundationEssentials
+public import Messaging
+public import Storage
 
 /// `tokens.provider = twilio-verify`: Twilio Verify v2 makes, sends and checks the code.
 ///

@@ -1,4 +1,4 @@
-import Timekeeping
+public import Timekeeping
 
 /// Named, forward-only schema migrations for PostgreSQL, applied in order, each in its own
 /// transaction and recorded in `countersign_migrations(name, applied_at)` — the same names as

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// One result row in libpq's text format, copied out of the `PGresult` so it outlives it.
 /// Readers trap on a value of the wrong type only where the schema guarantees the type; a

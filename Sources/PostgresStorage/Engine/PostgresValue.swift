@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// A value sent to PostgreSQL as a text parameter (`$1`, `$2`…), as libpq's text format
 /// expects it. nil binds NULL.

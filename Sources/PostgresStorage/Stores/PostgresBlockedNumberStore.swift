@@ -1,5 +1,5 @@
-import FoundationEssentials
-import Storage
+public import FoundationEssentials
+public import Storage
 
 /// `BlockedNumberStore` on `countersign_blocked_numbers` (Unix seconds, `until` NULL for a
 /// block without end).

@@ -1,5 +1,5 @@
-import FoundationEssentials
-import Storage
+public import FoundationEssentials
+public import Storage
 
 /// `RateLimitStore` on `countersign_rate_limit_events`: one row per counted event. Check and
 /// record run in one transaction that first takes a transaction-scoped advisory lock per key

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import Storage
+public import Storage
 
 /// `RecoveryCodeStore` on `countersign_recovery_codes`; rows go with their user (foreign key).
 /// `redeem` is one DELETE: of parallel requests with one code, exactly one deletes the row.

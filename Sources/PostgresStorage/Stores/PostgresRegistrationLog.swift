@@ -1,5 +1,5 @@
-import FoundationEssentials
-import Storage
+public import FoundationEssentials
+public import Storage
 
 /// `RegistrationLog` on `countersign_registrations` (Unix seconds), whose rows go with their
 /// user.

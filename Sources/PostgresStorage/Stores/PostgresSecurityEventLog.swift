@@ -1,5 +1,5 @@
-import FoundationEssentials
-import Storage
+public import FoundationEssentials
+public import Storage
 
 /// `SecurityEventLog` on `countersign_security_events`, which a trigger keeps append-only.
 public final class PostgresSecurityEventLog: SecurityEventLog {

@@ -1,5 +1,5 @@
-import FoundationEssentials
-import Storage
+public import FoundationEssentials
+public import Storage
 
 /// `SessionStore` on `countersign_sessions` (times as Unix seconds).
 public final class PostgresSessionStore: SessionStore {

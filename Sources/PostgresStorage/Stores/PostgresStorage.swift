@@ -1,7 +1,7 @@
-import FoundationEssentials
-import Crypto
-import Storage
-import Timekeeping
+public import FoundationEssentials
+public import Crypto
+public import Storage
+public import Timekeeping
 
 /// Countersign's storage in a PostgreSQL database (`storage.provider = postgres`): one lazily
 /// opened connection per worker process, shared by the stores it vends. Any number of pools,

@@ -1,6 +1,6 @@
-import Crypto
-import FoundationEssentials
-import Storage
+public import Crypto
+public import FoundationEssentials
+public import Storage
 
 /// `UserStore` on `"AspNetUsers"`. Every write is one statement, so it is atomic and row-locked
 /// by PostgreSQL itself; `recordFailedSignIn` is one conditional `UPDATE … RETURNING`, which

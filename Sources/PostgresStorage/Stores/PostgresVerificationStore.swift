@@ -1,5 +1,5 @@
-import FoundationEssentials
-import Storage
+public import FoundationEssentials
+public import Storage
 
 /// `VerificationStore` on `countersign_phone_verifications`. `pending` locks the user's row in
 /// `"AspNetUsers"` (`FOR UPDATE OF`): inside a transaction it stays locked until the end, so a

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import Timekeeping
+public import Timekeeping
 
 /// Named, forward-only schema migrations, applied in the order they were registered, each in its
 /// own transaction and recorded in `countersign_migrations(name, applied_at)`.
@@ -21,11 +21,11 @@ public final class Migrator {
     public static let tableName = "countersign_migrations"
 
     private let connection: SQLiteConnection
-    private let clock: WallClock
+    private let clock: any WallClock
     public private(set) var migrations: [Migration] = []
 
     /// - Parameter clock: stamps `applied_at`.
-    public init(connection: SQLiteConnection, clock: WallClock) {
+    public init(connection: SQLiteConnection, clock: any WallClock) {
         self.connection = connection
         self.clock = clock
     }

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// One value as SQLite stores it: its five storage classes.
 public enum SQLiteValue: Sendable, Equatable {

@@ -1,5 +1,5 @@
 internal import CSQLite
-import FoundationEssentials
+public import FoundationEssentials
 
 /// One prepared SQLite statement (`sqlite3_stmt`), finalized when the last reference goes.
 ///

@@ -1,5 +1,5 @@
-import FoundationEssentials
-import Storage
+public import FoundationEssentials
+public import Storage
 
 /// `RateLimitStore` on `countersign_rate_limit_events`: one row per counted event (key, REAL
 /// Unix seconds). Check-and-record runs under `BEGIN IMMEDIATE`, so two workers cannot both take

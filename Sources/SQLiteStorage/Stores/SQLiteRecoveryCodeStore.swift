@@ -1,4 +1,4 @@
-import Storage
+public import Storage
 
 /// `RecoveryCodeStore` on `countersign_recovery_codes`; rows go with their user (foreign key).
 public final class SQLiteRecoveryCodeStore: RecoveryCodeStore {

@@ -1,5 +1,5 @@
-import FoundationEssentials
-import Storage
+public import FoundationEssentials
+public import Storage
 
 /// `RegistrationLog` on `countersign_registrations` (REAL Unix seconds), whose rows are deleted
 /// with their user.

@@ -1,5 +1,5 @@
-import FoundationEssentials
-import Storage
+public import FoundationEssentials
+public import Storage
 
 /// `SecurityEventLog` on `countersign_security_events` (time as REAL Unix seconds), which
 /// triggers keep append-only.

@@ -1,5 +1,5 @@
-import FoundationEssentials
-import Storage
+public import FoundationEssentials
+public import Storage
 
 /// `SessionStore` on `countersign_sessions` (dates as REAL Unix seconds).
 public final class SQLiteSessionStore: SessionStore {

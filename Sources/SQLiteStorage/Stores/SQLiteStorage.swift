@@ -1,7 +1,7 @@
-import FoundationEssentials
-import Crypto
-import Storage
-import Timekeeping
+public import FoundationEssentials
+public import Crypto
+public import Storage
+public import Timekeeping
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,7 +32,7 @@ public final class SQLiteStorage: StorageBackend {
     ///     a wider mode exists), and existing ones are set to it.
     ///   - clock: stamps applied migrations.
     ///   - random: makes new concurrency stamps.
-    public convenience init(path: String, mode: UInt32 = 0o600, clock: WallClock, random: RandomSource) throws {
+    public convenience init(path: String, mode: UInt32 = 0o600, clock: any WallClock, random: any RandomSource) throws {
         let connection: SQLiteConnection
         do {
             // The umask is the process's; a worker opens its storage before serving, on one thread.
@@ -50,7 +50,7 @@ public final class SQLiteStorage: StorageBackend {
         self.init(connection: connection, clock: clock, random: random)
     }
 
-    public init(connection: SQLiteConnection, clock: WallClock, random: RandomSource) {
+    public init(connection: SQLiteConnection, clock: any WallClock, random: any RandomSource) {
         self.connection = connection
         migrator = Migrator(connection: connection, clock: clock)
         SQLiteSchema.register(on: migrator)

@@ -1,14 +1,14 @@
-import Crypto
-import FoundationEssentials
-import Storage
+public import Crypto
+public import FoundationEssentials
+public import Storage
 
 /// `UserStore` on the `AspNetUsers` table.
 public final class SQLiteUserStore: UserStore {
     private let connection: SQLiteConnection
-    private let random: RandomSource
+    private let random: any RandomSource
 
     /// - Parameter random: makes the new `ConcurrencyStamp` GUID of every write.
-    public init(connection: SQLiteConnection, random: RandomSource) {
+    public init(connection: SQLiteConnection, random: any RandomSource) {
         self.connection = connection
         self.random = random
     }

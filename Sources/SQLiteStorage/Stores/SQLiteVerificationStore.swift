@@ -1,5 +1,5 @@
-import FoundationEssentials
-import Storage
+public import FoundationEssentials
+public import Storage
 
 /// `VerificationStore` on `countersign_phone_verifications`, on the storage's own connection (so
 /// it joins the storage's transactions, whose write lock serialises every reader of a pending

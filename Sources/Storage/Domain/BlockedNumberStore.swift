@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// A number on the operator's deny list (`countersign number block`).
 public struct BlockedNumber: Sendable, Equatable {

@@ -1,9 +1,9 @@
-import Crypto
+public import Crypto
 
 /// Version-4 GUIDs in ASP.NET's text form (lower-case, 8-4-4-4-12), for user ids and
 /// concurrency stamps.
 public enum Guid {
-    public static func random(using random: RandomSource) -> String {
+    public static func random(using random: any RandomSource) -> String {
         var bytes = random.bytes(16)
         bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
         bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 4122 variant

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// A code sent to a user and not yet used: at most one per user, in shared storage, so any
 /// worker process can check it.

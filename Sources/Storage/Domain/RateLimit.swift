@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// At most `limit` events under `key` in any sliding `window` of seconds.
 public struct RateLimit: Sendable, Equatable {

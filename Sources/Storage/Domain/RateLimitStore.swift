@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// Sliding-window counters shared by every worker (send limits, email limits, lookup limits).
 ///

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// When each account was registered, so that accounts never confirmed can expire
 /// (`email.unconfirmed_lifetime`) and an address cannot be squatted forever. Kept beside

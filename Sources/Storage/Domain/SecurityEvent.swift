@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// Something worth an audit trail: a sign-in, a lockout, a code sent or refused.
 public struct SecurityEvent: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// An append-only audit trail: events are added, never changed or removed by the application.
 /// Appends from many processes interleave; each event is one atomic insert and keeps its order

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// A sign-in, kept server-side so it can be ended (logout, password change) before its cookie
 /// expires.

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// Server-side sign-ins. The store keeps and returns records; whether one is still valid
 /// (expiry, idle time, security stamp) is decided by the caller with its clock.

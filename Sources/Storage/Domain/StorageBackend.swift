@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// Everything a worker keeps in shared storage, behind one object per engine: `SQLiteStorage`
 /// (one file, the pool of one machine) and `PostgresStorage` (one database, pools on many

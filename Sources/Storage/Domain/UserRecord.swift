@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// One account, field for field the columns of ASP.NET Core Identity's `AspNetUsers` (plus
 /// `FirstName` and `LastName`), so a database can move between the two.

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// Where accounts live. Every method is one atomic change, safe when several worker processes
 /// act on the same user at once, and every write also sets a new `ConcurrencyStamp`.

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// Where pending verifications live: one per user and purpose, shared by every worker.
 ///

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// A `Set-Cookie` header value, checked when built so a cookie the browser would silently drop or
 /// weaken is a programming error caught in tests, not a mystery in production.

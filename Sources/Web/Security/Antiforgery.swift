@@ -1,5 +1,6 @@
-import Crypto
-import FoundationEssentials
+public import Crypto
+public import FoundationEssentials
+import Timekeeping
 
 /// The `__RequestVerificationToken` field every rendered form carries and every POST must return.
 ///

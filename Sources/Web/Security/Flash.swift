@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// A message to show once on the page after a redirect ("Your phone number is verified").
 ///

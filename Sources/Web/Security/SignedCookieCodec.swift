@@ -1,6 +1,6 @@
 import Crypto
-import FoundationEssentials
-import Timekeeping
+public import FoundationEssentials
+public import Timekeeping
 
 /// Seals small payloads into cookie values that any worker can verify and nobody can forge or
 /// alter: flash messages, the antiforgery visitor id. Nothing is encrypted — payloads must not be

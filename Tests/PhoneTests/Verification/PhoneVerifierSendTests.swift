@@ -3,6 +3,7 @@ import Messaging
 @testable import Phone
 import Storage
 import Testing
+import Timekeeping
 
 /// The send rules: cooldown, hourly limits per user, number and address, the installation's
 /// daily limit, and what a provider failure does (and does not) change.

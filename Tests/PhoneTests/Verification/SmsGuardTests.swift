@@ -3,6 +3,7 @@ import Messaging
 @testable import Phone
 import Storage
 import Testing
+import Timekeeping
 
 /// The SMS budget guards (CONTRACT.md §6): limits per destination region and per number range,
 /// the conversion guard and its monitor mode, the operator's block list, the per-client limit

@@ -4,6 +4,7 @@ import Messaging
 @testable import Phone
 import Storage
 import Testing
+import Timekeeping
 
 /// Codes of different purposes (phone verification, sign-in, password reset) live side by side
 /// and never stand in for each other, with every provider that keeps or derives codes locally.

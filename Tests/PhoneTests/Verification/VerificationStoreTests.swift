@@ -3,6 +3,7 @@ import Foundation
 import SQLiteStorage
 import Storage
 import Testing
+import TestSupport
 
 @Suite("VerificationStore conformance") struct VerificationStoreTests {
     func sample(_ world: VerificationWorld, hash: [UInt8]? = [1, 2, 3]) -> PendingVerification {
