@@ -17,6 +17,7 @@ enum PostgresSchema {
         migrator.register("0100_phone_verifications", sql: phoneVerifications)
         migrator.register("0200_blocked_numbers", sql: blockedNumbers)
         migrator.register("0201_registrations", sql: registrations)
+        migrator.register("0400_rate_limit_buckets", sql: rateLimitBuckets)
     }
 
     static let aspNetUsers = """
@@ -121,5 +122,21 @@ enum PostgresSchema {
         CREATE INDEX countersign_registrations_registered_at ON countersign_registrations (registered_at);
         INSERT INTO countersign_registrations (user_id, registered_at)
             SELECT "Id", extract(epoch from now()) FROM "AspNetUsers";
+        """
+
+    /// As on SQLite: events per key and time bucket, filled from the events already recorded.
+    static let rateLimitBuckets = """
+        CREATE TABLE countersign_rate_limit_buckets (
+            key text NOT NULL,
+            width integer NOT NULL,
+            start bigint NOT NULL,
+            count integer NOT NULL,
+            PRIMARY KEY (key, width, start)
+        );
+        CREATE INDEX countersign_rate_limit_buckets_start ON countersign_rate_limit_buckets (start);
+        INSERT INTO countersign_rate_limit_buckets (key, width, start, count)
+            SELECT key, width, floor(at / width)::bigint * width AS bucket, count(*)
+            FROM countersign_rate_limit_events, (VALUES (1), (60), (1440)) AS widths (width)
+            GROUP BY key, width, bucket;
         """
 }

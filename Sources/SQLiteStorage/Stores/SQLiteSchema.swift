@@ -15,6 +15,7 @@ enum SQLiteSchema {
         migrator.register("0100_phone_verifications", sql: phoneVerifications)
         migrator.register("0200_blocked_numbers", sql: blockedNumbers)
         migrator.register("0201_registrations", sql: registrations)
+        migrator.register("0400_rate_limit_buckets", sql: rateLimitBuckets)
     }
 
     /// ASP.NET Core Identity's table as EF Core creates it in SQLite (names, types,
@@ -124,5 +125,23 @@ enum SQLiteSchema {
         CREATE INDEX countersign_registrations_registered_at ON countersign_registrations (registered_at);
         INSERT INTO countersign_registrations (user_id, registered_at)
             SELECT "Id", CAST(strftime('%s', 'now') AS REAL) FROM "AspNetUsers";
+        """
+
+    /// Events counted per key and time bucket, one row per width of `RateLimitBuckets.widths`
+    /// (1, 60, 1440 s): a large limit sums at most about 60 of them instead of walking its
+    /// events. Filled from the events already recorded, so no limit restarts at zero.
+    static let rateLimitBuckets = """
+        CREATE TABLE countersign_rate_limit_buckets (
+            key TEXT NOT NULL,
+            width INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (key, width, start)
+        ) WITHOUT ROWID;
+        CREATE INDEX countersign_rate_limit_buckets_start ON countersign_rate_limit_buckets (start);
+        INSERT INTO countersign_rate_limit_buckets (key, width, start, count)
+            SELECT key, width, CAST(at / width AS INTEGER) * width AS bucket, count(*)
+            FROM countersign_rate_limit_events, (SELECT 1 AS width UNION ALL SELECT 60 UNION ALL SELECT 1440)
+            GROUP BY key, width, bucket;
         """
 }

@@ -1,0 +1,41 @@
+import Foundation
+import Storage
+import Testing
+
+/// Not an assertion: prints what one send's `consumeAll` costs with 0, 10 000 and 100 000 events
+/// of the daily key in its window, on the engine under test. Wall-clock numbers drift from run to
+/// run, so they are printed for a human (`COUNTERSIGN_RATE_LIMIT_BENCH=1 swift test --filter
+/// RateLimitCostBenchmark`), never checked; `RateLimitCostTests` checks the bounded reads.
+@Suite("RateLimitStore cost benchmark", .serialized, .enabled(if: ProcessInfo.processInfo.environment["COUNTERSIGN_RATE_LIMIT_BENCH"] != nil))
+struct RateLimitCostBenchmark {
+    @Test(arguments: [0, 10_000, 100_000])
+    func consumeAllCost(eventsInWindow: Int) throws {
+        let db = try TemporaryDatabase()
+        let storage = try db.migratedStorage()
+        let now = epoch
+        // The daily events spread over the last 23 hours, as a busy day leaves them.
+        for index in 0..<eventsInWindow {
+            try storage.rateLimits.record(key: "sms:daily", at: now - 82_800 * Double(eventsInWindow - index) / Double(eventsInWindow))
+        }
+        let calls = 300
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure {
+            for call in 0..<calls {
+                // One phone send: cooldown and hourly per user, hourly per number and address,
+                // the region and the daily limit lifted (as in the phone-loop benchmark).
+                let at = now + Double(call) * 0.001
+                let retry = try storage.rateLimits.consumeAll([
+                    RateLimit(key: "phone-send:user:\(call)", limit: 1, window: 60),
+                    RateLimit(key: "phone-send:user:\(call)", limit: 5, window: 3600),
+                    RateLimit(key: "phone-send:number:\(call)", limit: 5, window: 3600),
+                    RateLimit(key: "phone-send:ip:\(call % 8)", limit: 100_000_000, window: 3600),
+                    RateLimit(key: "sms:region:US", limit: Int(Int32.max), window: 3600),
+                    RateLimit(key: "sms:daily", limit: 100_000_000, window: 86_400),
+                ], now: at)
+                #expect(retry == nil)
+            }
+        }
+        let micros = Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6
+        print("rate-limit bench \(db.engine.rawValue): \(eventsInWindow) events in window: consumeAll \(Int(micros / Double(calls))) µs/call")
+    }
+}
