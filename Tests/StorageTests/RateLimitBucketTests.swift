@@ -131,4 +131,38 @@ struct RateLimitBucketTests {
         #expect(try limits.count(key: "daily", window: 86_400, now: at(86_400 + 82_800)) >= 20_000)
         #expect(rowsRead() - beforeCount <= 101 + 61)
     }
+
+    /// A site upgraded in the middle of a busy day keeps its daily count: the migration fills the
+    /// buckets from the events already recorded.
+    @Test func theMigrationCountsTheEventsRecordedBeforeIt() throws {
+        try db.execute("""
+            DROP TABLE countersign_rate_limit_buckets;
+            DELETE FROM countersign_migrations WHERE name = '0400_rate_limit_buckets';
+            """)
+        for second in 0..<150 {
+            try db.run("INSERT INTO countersign_rate_limit_events (key, at) VALUES ($1, $2)", ["daily", epoch.timeIntervalSince1970 + Double(second)])
+        }
+        #expect(try db.open().migrate() == ["0400_rate_limit_buckets"])
+        #expect(try limits.consume(key: "daily", limit: 150, window: 86_400, now: at(200)) == at(86_400 + 1440))
+        #expect(try limits.count(key: "daily", window: 86_400, now: at(200)) == 150)
+        #expect(try db.scalar("SELECT sum(count) FROM countersign_rate_limit_buckets WHERE width = 60") == 150)
+    }
+
+    /// The exact limits race too: 8 workers against a limit of 100 (the largest exact one).
+    @Test func workersRacingForAnExactLimitGetExactlyIt() throws {
+        let db = self.db
+        let answers = onThreads(8) { _ -> [String] in
+            do {
+                let storage = try db.open()
+                return try (0..<20).map { _ in
+                    try storage.rateLimits.consumeAll([RateLimit(key: "k", limit: 100, window: 3600)], now: epoch) == nil ? "allowed" : "refused"
+                }
+            } catch {
+                return ["\(error)"]
+            }
+        }.flatMap { $0 }
+        #expect(answers.filter { $0 == "allowed" }.count == 100)
+        #expect(answers.filter { $0 == "refused" }.count == 60)
+        #expect(try limits.check(key: "k", limit: 100, window: 3600, now: at(1)) == at(3600))
+    }
 }
