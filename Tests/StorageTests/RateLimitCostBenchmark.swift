@@ -19,12 +19,14 @@ struct RateLimitCostBenchmark {
         }
         let calls = 300
         let clock = ContinuousClock()
-        let elapsed = try clock.measure {
-            for call in 0..<calls {
-                // One phone send: cooldown and hourly per user, hourly per number and address,
-                // the region and the daily limit lifted (as in the phone-loop benchmark).
-                let at = now + Double(call) * 0.001
-                let retry = try storage.rateLimits.consumeAll([
+        var micros: [Double] = []
+        for call in 0..<calls {
+            // One phone send: cooldown and hourly per user, hourly per number and address,
+            // the region and the daily limit lifted (as in the phone-loop benchmark).
+            let at = now + Double(call) * 0.001
+            var retry: Date?
+            let elapsed = try clock.measure {
+                retry = try storage.rateLimits.consumeAll([
                     RateLimit(key: "phone-send:user:\(call)", limit: 1, window: 60),
                     RateLimit(key: "phone-send:user:\(call)", limit: 5, window: 3600),
                     RateLimit(key: "phone-send:number:\(call)", limit: 5, window: 3600),
@@ -32,10 +34,12 @@ struct RateLimitCostBenchmark {
                     RateLimit(key: "sms:region:US", limit: Int(Int32.max), window: 3600),
                     RateLimit(key: "sms:daily", limit: 100_000_000, window: 86_400),
                 ], now: at)
-                #expect(retry == nil)
             }
+            #expect(retry == nil)
+            micros.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
         }
-        let micros = Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6
-        print("rate-limit bench \(db.engine.rawValue): \(eventsInWindow) events in window: consumeAll \(Int(micros / Double(calls))) µs/call")
+        micros.sort()
+        // The median and the fastest call: on a shared machine the mean mostly measures the load.
+        print("rate-limit bench \(db.engine.rawValue): \(eventsInWindow) events in window: consumeAll median \(Int(micros[calls / 2])) µs, min \(Int(micros[0])) µs")
     }
 }
