@@ -90,16 +90,19 @@ public final class PostgresRateLimitStore: RateLimitStore {
     }
 
     /// One event: its row, and one more in its bucket of every width (rows locked in the order of
-    /// `widths`, the same in every transaction).
+    /// `widths`, the same in every transaction). One statement, so one round trip.
     private func insert(key: String, at date: Date) throws {
-        try connection.run("INSERT INTO countersign_rate_limit_events (key, at) VALUES ($1, $2)", [key, date])
-        let widths = RateLimitBuckets.widths
-        let values = widths.indices.map { "($1, $\(2 * $0 + 2), $\(2 * $0 + 3), 1)" }.joined(separator: ", ")
-        try connection.run("""
-            INSERT INTO countersign_rate_limit_buckets (key, width, start, count) VALUES \(values)
-            ON CONFLICT (key, width, start) DO UPDATE SET count = countersign_rate_limit_buckets.count + 1
-            """, [key] + widths.flatMap { width -> PostgresArguments in [width, RateLimitBuckets.start(of: date, width: width)] })
+        try connection.run(Self.insertSQL, [key, date] + RateLimitBuckets.widths.flatMap { width -> PostgresArguments in
+            [width, RateLimitBuckets.start(of: date, width: width)]
+        })
     }
+
+    private static let insertSQL = """
+        WITH event AS (INSERT INTO countersign_rate_limit_events (key, at) VALUES ($1, $2))
+        INSERT INTO countersign_rate_limit_buckets (key, width, start, count) VALUES \(
+            RateLimitBuckets.widths.indices.map { "($1, $\(2 * $0 + 3), $\(2 * $0 + 4), 1)" }.joined(separator: ", "))
+        ON CONFLICT (key, width, start) DO UPDATE SET count = countersign_rate_limit_buckets.count + 1
+        """
 
     /// As on SQLite: nil when one more event fits, else when it will. Events stamped after `now`
     /// count too.
