@@ -5,7 +5,13 @@ import Testing
 /// Not an assertion: prints what one send's `consumeAll` costs with 0, 10 000 and 100 000 events
 /// of the daily key in its window, on the engine under test. Wall-clock numbers drift from run to
 /// run, so they are printed for a human (`COUNTERSIGN_RATE_LIMIT_BENCH=1 swift test --filter
-/// RateLimitCostBenchmark`), never checked; `RateLimitCostTests` checks the bounded reads.
+/// RateLimitCostBenchmark`), never checked; `RateLimitBucketTests` checks the bounded reads.
+///
+/// Measured 2026-12-06 on the shared 2-core build machine (load 5–10), release build, median
+/// µs per consumeAll with 0 / 10 000 / 100 000 daily events in the window:
+/// before the buckets, SQLite 91 / 438 / 6779, PostgreSQL 345 / 1985 / 17689;
+/// with them, SQLite 94 / 109 / 108 (151 / 160 / 125 in a second run), PostgreSQL
+/// 381–767 / 599–812 / 439–1068 over three runs.
 @Suite("RateLimitStore cost benchmark", .serialized, .enabled(if: ProcessInfo.processInfo.environment["COUNTERSIGN_RATE_LIMIT_BENCH"] != nil))
 struct RateLimitCostBenchmark {
     @Test(arguments: [0, 10_000, 100_000])
