@@ -20,6 +20,7 @@ enum PostgresSchema {
         migrator.register("0300_verification_purpose", sql: verificationPurpose)
         migrator.register("0301_recovery_codes", sql: recoveryCodes)
         migrator.register("0302_session_client_address", sql: "ALTER TABLE countersign_sessions ADD COLUMN client_address text NULL;")
+        migrator.register("0400_rate_limit_buckets", sql: rateLimitBuckets)
     }
 
     static let aspNetUsers = """
@@ -141,5 +142,21 @@ enum PostgresSchema {
             code_hash text NOT NULL,
             PRIMARY KEY (user_id, code_hash)
         );
+        """
+
+    /// As on SQLite: events per key and time bucket, filled from the events already recorded.
+    static let rateLimitBuckets = """
+        CREATE TABLE countersign_rate_limit_buckets (
+            key text NOT NULL,
+            width integer NOT NULL,
+            start bigint NOT NULL,
+            count integer NOT NULL,
+            PRIMARY KEY (key, width, start)
+        );
+        CREATE INDEX countersign_rate_limit_buckets_start ON countersign_rate_limit_buckets (start);
+        INSERT INTO countersign_rate_limit_buckets (key, width, start, count)
+            SELECT key, width, floor(at / width)::bigint * width AS bucket, count(*)
+            FROM countersign_rate_limit_events, (VALUES (1), (60), (1440)) AS widths (width)
+            GROUP BY key, width, bucket;
         """
 }

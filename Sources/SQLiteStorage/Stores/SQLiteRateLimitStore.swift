@@ -1,11 +1,18 @@
 public import FoundationEssentials
 public import Storage
 
-/// `RateLimitStore` on `countersign_rate_limit_events`: one row per counted event (key, REAL
-/// Unix seconds). Check-and-record runs under `BEGIN IMMEDIATE`, so two workers cannot both take
-/// the last allowed event.
+/// `RateLimitStore` on two tables: `countersign_rate_limit_events`, one row per counted event
+/// (key, REAL Unix seconds), read for the exact limits; and `countersign_rate_limit_buckets`,
+/// counts per key and time bucket (`RateLimitBuckets`), read for the large ones, so their cost
+/// does not grow with traffic. Every event goes into both. Check-and-record runs under
+/// `BEGIN IMMEDIATE`, so two workers cannot both take the last allowed event.
+///
+/// Every read fetches the rows it reads (no OFFSET, no aggregate over a range), so `rowsRead`
+/// is what the engine read — for tests showing that a limit's cost is bounded.
 public final class SQLiteRateLimitStore: RateLimitStore {
     private let connection: SQLiteConnection
+    /// Rows fetched by this store's reads since it was made.
+    public private(set) var rowsRead = 0
 
     public init(connection: SQLiteConnection) {
         self.connection = connection
@@ -29,10 +36,8 @@ public final class SQLiteRateLimitStore: RateLimitStore {
                 }
             }
             if let latest { return latest }
-            var recorded: Set<String> = []
-            for limit in limits where recorded.insert(limit.key).inserted {
-                try connection.run("INSERT INTO countersign_rate_limit_events (key, at) VALUES (?, ?)",
-                                   [limit.key, now.timeIntervalSince1970])
+            for key in Set(limits.map(\.key)).sorted() {
+                try insert(key: key, at: now)
             }
             return nil
         }
@@ -40,45 +45,98 @@ public final class SQLiteRateLimitStore: RateLimitStore {
 
     public func release(_ limits: [RateLimit], at date: Date) throws {
         try connection.transaction {
-            for key in Set(limits.map(\.key)) {
-                try connection.run("""
+            for key in Set(limits.map(\.key)).sorted() {
+                let deleted = try connection.run("""
                     DELETE FROM countersign_rate_limit_events WHERE rowid =
                         (SELECT rowid FROM countersign_rate_limit_events WHERE key = ? AND at = ? LIMIT 1)
                     """, [key, date.timeIntervalSince1970])
+                // Only what was recorded is given back: buckets never go below their events.
+                guard deleted == 1 else { continue }
+                for width in RateLimitBuckets.widths {
+                    try connection.run("""
+                        UPDATE countersign_rate_limit_buckets SET count = count - 1
+                        WHERE key = ? AND width = ? AND start = ? AND count > 0
+                        """, [key, width, RateLimitBuckets.start(of: date, width: width)])
+                }
             }
         }
     }
 
     public func count(key: String, window: TimeInterval, now: Date) throws -> Int {
-        try connection.queryFirst("SELECT count(*) FROM countersign_rate_limit_events WHERE key = ? AND at > ?",
-                                  [key, now.timeIntervalSince1970 - window]) { $0.int(at: 0) } ?? 0
+        let exact = try recentEvents(key: key, after: now.timeIntervalSince1970 - window, newestFirst: false,
+                                     limit: RateLimitBuckets.exactCeiling + 1).count
+        guard exact > RateLimitBuckets.exactCeiling else { return exact }
+        return try buckets(key: key, window: window, now: now).reduce(0) { $0 + $1.count }
     }
 
     public func record(key: String, at date: Date) throws {
-        try connection.run("INSERT INTO countersign_rate_limit_events (key, at) VALUES (?, ?)", [key, date.timeIntervalSince1970])
+        try connection.transaction { try insert(key: key, at: date) }
     }
 
     public func forget(key: String) throws {
-        try connection.run("DELETE FROM countersign_rate_limit_events WHERE key = ?", [key])
+        try connection.transaction {
+            try connection.run("DELETE FROM countersign_rate_limit_events WHERE key = ?", [key])
+            try connection.run("DELETE FROM countersign_rate_limit_buckets WHERE key = ?", [key])
+        }
     }
 
     public func prune(before date: Date) throws {
-        try connection.run("DELETE FROM countersign_rate_limit_events WHERE at < ?", [date.timeIntervalSince1970])
+        let before = date.timeIntervalSince1970
+        try connection.transaction {
+            try connection.run("DELETE FROM countersign_rate_limit_events WHERE at < ?", [before])
+            // A bucket goes when all of it is before `before`; `start < ?` lets the index find them.
+            try connection.run("DELETE FROM countersign_rate_limit_buckets WHERE start < ? AND start + width <= ?",
+                               [before, before])
+        }
     }
 
-    /// nil when one more event fits. Otherwise, newest first, the event at position `limit`
-    /// (counting from 1) is the one whose leaving brings the count below the limit: with exactly
-    /// `limit` events that is the oldest. One statement, so it reads one consistent snapshot.
-    /// Events stamped after `now` count too: a request that read the clock earlier may get the
-    /// write lock after one that read it later, and must still see that one's event.
+    /// One event: its row, and one more in its bucket of every width.
+    private func insert(key: String, at date: Date) throws {
+        try connection.run("INSERT INTO countersign_rate_limit_events (key, at) VALUES (?, ?)", [key, date.timeIntervalSince1970])
+        let widths = RateLimitBuckets.widths
+        try connection.run("""
+            INSERT INTO countersign_rate_limit_buckets (key, width, start, count)
+            VALUES \(widths.map { _ in "(?, ?, ?, 1)" }.joined(separator: ", "))
+            ON CONFLICT (key, width, start) DO UPDATE SET count = count + 1
+            """, widths.flatMap { width -> SQLiteArguments in [key, width, RateLimitBuckets.start(of: date, width: width)] })
+    }
+
+    /// nil when one more event fits, else when it will. Events stamped after `now` count too: a
+    /// request that read the clock earlier may get the write lock after one that read it later,
+    /// and must still see that one's event.
     private func retryDate(_ limit: RateLimit, now: Date) throws -> Date? {
         guard limit.limit > 0 else { return .distantFuture }
-        let now = now.timeIntervalSince1970
-        let blocking = try connection.queryFirst("""
-            SELECT at FROM countersign_rate_limit_events
-            WHERE key = ? AND at > ?
-            ORDER BY at DESC LIMIT 1 OFFSET ?
-            """, [limit.key, now - limit.window, limit.limit - 1]) { $0.double(at: 0) }
-        return blocking.map { Date(timeIntervalSince1970: $0 + limit.window) }
+        if limit.limit <= RateLimitBuckets.exactCeiling {
+            // Newest first, the event at position `limit` is the one whose leaving brings the
+            // count below the limit: with exactly `limit` events, the oldest. At most `limit` rows.
+            let events = try recentEvents(key: limit.key, after: now.timeIntervalSince1970 - limit.window,
+                                          newestFirst: true, limit: limit.limit)
+            guard events.count == limit.limit, let blocking = events.last else { return nil }
+            return Date(timeIntervalSince1970: blocking + limit.window)
+        }
+        return RateLimitBuckets.retryDate(try buckets(key: limit.key, window: limit.window, now: now), limit: limit)
+    }
+
+    /// The stamps of up to `limit` events of `key` after `after` (future ones included).
+    private func recentEvents(key: String, after: Double, newestFirst: Bool, limit: Int) throws -> [Double] {
+        let rows = try connection.query("""
+            SELECT at FROM countersign_rate_limit_events WHERE key = ? AND at > ?
+            ORDER BY at \(newestFirst ? "DESC" : "ASC") LIMIT ?
+            """, [key, after, limit]) { $0.double(at: 0) }
+        rowsRead += rows.count
+        return rows
+    }
+
+    /// The buckets of the width for `window` that hold any event counting at `now`, oldest first.
+    private func buckets(key: String, window: TimeInterval, now: Date) throws -> [RateLimitBuckets.Bucket] {
+        let width = RateLimitBuckets.width(for: window)
+        let rows = try connection.query("""
+            SELECT start, count FROM countersign_rate_limit_buckets
+            WHERE key = ? AND width = ? AND start > ? ORDER BY start
+            """, [key, width, RateLimitBuckets.firstStart(window: window, width: width, now: now)]) {
+            RateLimitBuckets.Bucket(start: $0.int(at: 0), count: $0.int(at: 1))
+        }
+        rowsRead += rows.count
+        return rows
     }
 }

@@ -18,6 +18,7 @@ enum SQLiteSchema {
         migrator.register("0300_verification_purpose", sql: verificationPurpose)
         migrator.register("0301_recovery_codes", sql: recoveryCodes)
         migrator.register("0302_session_client_address", sql: "ALTER TABLE countersign_sessions ADD COLUMN client_address TEXT NULL;")
+        migrator.register("0400_rate_limit_buckets", sql: rateLimitBuckets)
     }
 
     /// Keyed hashes of unused two-factor recovery codes; they go with their user.
@@ -160,5 +161,23 @@ enum SQLiteSchema {
         DROP TABLE countersign_phone_verifications;
         ALTER TABLE countersign_phone_verifications_0300 RENAME TO countersign_phone_verifications;
         CREATE INDEX countersign_phone_verifications_expires_at ON countersign_phone_verifications (expires_at);
+        """
+
+    /// Events counted per key and time bucket, one row per width of `RateLimitBuckets.widths`
+    /// (1, 60, 1440 s): a large limit sums at most about 60 of them instead of walking its
+    /// events. Filled from the events already recorded, so no limit restarts at zero.
+    static let rateLimitBuckets = """
+        CREATE TABLE countersign_rate_limit_buckets (
+            key TEXT NOT NULL,
+            width INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (key, width, start)
+        ) WITHOUT ROWID;
+        CREATE INDEX countersign_rate_limit_buckets_start ON countersign_rate_limit_buckets (start);
+        INSERT INTO countersign_rate_limit_buckets (key, width, start, count)
+            SELECT key, width, CAST(at / width AS INTEGER) * width AS bucket, count(*)
+            FROM countersign_rate_limit_events, (SELECT 1 AS width UNION ALL SELECT 60 UNION ALL SELECT 1440)
+            GROUP BY key, width, bucket;
         """
 }

@@ -5,11 +5,24 @@ public import FoundationEssentials
 /// An event at time `t` counts for a check at `now` while `now - window < t <= now`, so it stops
 /// counting at exactly `t + window`. A limit of 0 refuses everything (retry at
 /// `Date.distantFuture`).
+///
+/// Exactness and cost. A limit of at most `RateLimitBuckets.exactCeiling` (100) events is exact:
+/// it reads its newest events, at most `limit` rows. With CONTRACT.md's defaults that is every
+/// limit but `sms.daily_limit` (1000): the cooldown, the hourly limits per user and per number
+/// (§6, `tokens.max_sends_per_hour` 5), the email, lookup, password-failure, per-address,
+/// region and prefix limits, whose retry dates tests check to the second. A larger limit (the
+/// daily SMS cap, any limit set above 100 or lifted) counts per key and time bucket (about 60
+/// buckets per window) and reads at most `window / width + 1` rows whatever the traffic. It counts
+/// a bucket whole while any part of it is in the window, so it never lets more than `limit`
+/// through, but may refuse up to one bucket early (a minute of an hour, 24 minutes of a day), and its retry date is
+/// when enough whole buckets have left the window. Every event is recorded both ways, so a
+/// limit moved across 100 by a configuration change keeps counting what came before.
 public protocol RateLimitStore: AnyObject {
     /// Atomically: if fewer than `limit` events were recorded under `key` in the window, records
     /// one at `now` and returns nil; otherwise records nothing and returns when the next event
     /// will be allowed: when the oldest counted event leaves the window (with more events than
-    /// the limit, after a limit was lowered, when enough of them have left it).
+    /// the limit, after a limit was lowered, when enough of them have left it). A bucketed limit
+    /// (above 100) counts and answers by whole buckets, as the type's doc says.
     func consume(key: String, limit: Int, window: TimeInterval, now: Date) throws -> Date?
 
     /// The same answer as `consume`, without recording anything.
@@ -28,17 +41,21 @@ public protocol RateLimitStore: AnyObject {
     func release(_ limits: [RateLimit], at: Date) throws
 
     /// How many events under `key` count at `now` in the window (the same events `check` counts,
-    /// later-stamped ones included). One read; for statistics such as the SMS conversion guard,
-    /// where a count a moment old is good enough, so it takes no lock and may run beside writers.
+    /// later-stamped ones included). Exact up to 100 (it reads at most 101 events — enough for
+    /// the bound of 100 wrong codes a day); above that, the sum of the buckets, which may include
+    /// those of one partly expired bucket. For statistics such as the SMS conversion guard, where
+    /// a count a moment old is good enough, so it takes no lock and may run beside writers.
     func count(key: String, window: TimeInterval, now: Date) throws -> Int
 
     /// Records one event under `key` at `at`, whatever the count (for things that are counted, not
-    /// limited: codes verified, wrong codes). One atomic insert; concurrent records all count.
+    /// limited: codes verified, wrong codes). One atomic transaction (the event and its buckets);
+    /// concurrent records all count.
     func record(key: String, at: Date) throws
 
-    /// Forgets every event under `key` (the limits of a deleted user).
+    /// Forgets every event and bucket under `key` (the limits of a deleted user).
     func forget(key: String) throws
 
-    /// Forgets events before `before` (pass `now` minus the longest window in use).
+    /// Forgets events before `before` and the buckets that lie wholly before it (pass `now` minus
+    /// the longest window in use).
     func prune(before: Date) throws
 }
