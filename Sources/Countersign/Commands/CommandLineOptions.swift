@@ -5,15 +5,16 @@ struct CommandLineOptions {
         case checkConfig = "check-config"
         case sendTestSms = "send-test-sms"
         case events, number
+        case storage
         case help
     }
 
     var command: Command?
     var configPath: String?
     var arguments: [String] = []
-    /// Options that take a value: `--since 1h`, `--user EMAIL`, `--until 30d`.
+    /// Options that take a value: `--since 1h`, `--user EMAIL`, `--until 30d`, `--from-sqlite PATH`.
     var values: [String: String] = [:]
-    static let valueOptions: Set<String> = ["--since", "--user", "--until"]
+    static let valueOptions: Set<String> = ["--since", "--user", "--until", "--from-sqlite"]
 
     struct UsageError: Error { let message: String }
 
@@ -62,6 +63,9 @@ struct CommandLineOptions {
                             the security events as JSON Lines, oldest first
       number block +E164 [--until 30d] | number unblock +E164 | number list
                             the operator's block list: no SMS is ever sent to a blocked number
+      storage copy --from-sqlite PATH
+                            copy a SQLite database (users, sign-ins, pending codes, events, blocks)
+                            into the empty PostgreSQL database of the config, in one transaction
 
     The config file is --config FILE, else $COUNTERSIGN_CONFIG, else /etc/countersign/countersign.conf.
     Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config.

@@ -43,6 +43,12 @@ public enum CountersignCommand {
         case .number:
             return run { try OperatorCommands.number(configPath: configPath, environment: environment, arguments: options.arguments,
                                                      until: options.values["--until"]) }
+        case .storage:
+            guard options.arguments == ["copy"], let source = options.values["--from-sqlite"], options.values.count == 1 else {
+                printError("countersign: usage: countersign storage copy --from-sqlite PATH --config FILE")
+                return 2
+            }
+            return run { try StorageCommands.copy(configPath: configPath, environment: environment, fromSQLite: absolute(source)) }
         case .serve, nil:
             if FastCGIWorker.isListeningSocketOnStandardInput {
                 return run { try Commands.serveAsWorker(configPath: configPath, environment: environment) }

@@ -25,20 +25,22 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     public func session(idHash: String) throws -> SessionRecord? {
-        try connection.queryFirst("""
-            SELECT id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent
-            FROM countersign_sessions WHERE id_hash = ?
-            """, [idHash]) { row in
-            SessionRecord(
-                idHash: row.string(at: 0),
-                userId: row.string(at: 1),
-                securityStamp: row.string(at: 2),
-                createdAt: Date(timeIntervalSince1970: row.double(at: 3)),
-                lastSeenAt: Date(timeIntervalSince1970: row.double(at: 4)),
-                expiresAt: Date(timeIntervalSince1970: row.double(at: 5)),
-                persistent: row.bool(at: 6)
-            )
-        }
+        try connection.queryFirst("SELECT \(Self.columns) FROM countersign_sessions WHERE id_hash = ?", [idHash], Self.record)
+    }
+
+    static let columns = "id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent"
+
+    /// Reads a row selected with `columns`.
+    static func record(_ row: Statement) -> SessionRecord {
+        SessionRecord(
+            idHash: row.string(at: 0),
+            userId: row.string(at: 1),
+            securityStamp: row.string(at: 2),
+            createdAt: Date(timeIntervalSince1970: row.double(at: 3)),
+            lastSeenAt: Date(timeIntervalSince1970: row.double(at: 4)),
+            expiresAt: Date(timeIntervalSince1970: row.double(at: 5)),
+            persistent: row.bool(at: 6)
+        )
     }
 
     public func touch(idHash: String, at date: Date) throws {

@@ -13,7 +13,7 @@ public final class SQLiteUserStore: UserStore {
         self.random = random
     }
 
-    private static let columns = """
+    static let columns = """
         "Id", "UserName", "NormalizedUserName", "Email", "NormalizedEmail", "EmailConfirmed", "PasswordHash", \
         "SecurityStamp", "ConcurrencyStamp", "PhoneNumber", "PhoneNumberConfirmed", "TwoFactorEnabled", \
         "LockoutEnd", "LockoutEnabled", "AccessFailedCount", "FirstName", "LastName"
@@ -107,7 +107,7 @@ public final class SQLiteUserStore: UserStore {
 
     /// Reads a row selected with `columns`. Columns ASP.NET allows to be NULL but our record
     /// does not (a user from an external login has no password hash) read as empty strings.
-    private static func record(_ row: Statement) throws -> UserRecord {
+    static func record(_ row: Statement) throws -> UserRecord {
         var lockoutEnd: Date?
         if let text = row.optionalString(at: 12) {
             guard let date = DateTimeOffsetText.parse(text) else {

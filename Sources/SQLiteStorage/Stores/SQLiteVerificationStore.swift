@@ -12,21 +12,24 @@ public final class SQLiteVerificationStore: VerificationStore {
     }
 
     public func pending(userId: String) throws -> PendingVerification? {
-        try connection.queryFirst("""
-            SELECT user_id, phone_number, code_hash, expires_at, attempts, sends, last_sent_at, created_at
-            FROM countersign_phone_verifications WHERE user_id = ?
-            """, [userId]) { row in
-            PendingVerification(
-                userId: row.string(at: 0),
-                phoneNumber: row.string(at: 1),
-                codeHash: row.isNull(at: 2) ? nil : row.bytes(at: 2),
-                expiresAt: Date(timeIntervalSince1970: row.double(at: 3)),
-                attempts: row.int(at: 4),
-                sends: row.int(at: 5),
-                lastSentAt: Date(timeIntervalSince1970: row.double(at: 6)),
-                createdAt: Date(timeIntervalSince1970: row.double(at: 7))
-            )
-        }
+        try connection.queryFirst("SELECT \(Self.columns) FROM countersign_phone_verifications WHERE user_id = ?",
+                                  [userId], Self.record)
+    }
+
+    static let columns = "user_id, phone_number, code_hash, expires_at, attempts, sends, last_sent_at, created_at"
+
+    /// Reads a row selected with `columns`.
+    static func record(_ row: Statement) -> PendingVerification {
+        PendingVerification(
+            userId: row.string(at: 0),
+            phoneNumber: row.string(at: 1),
+            codeHash: row.isNull(at: 2) ? nil : row.bytes(at: 2),
+            expiresAt: Date(timeIntervalSince1970: row.double(at: 3)),
+            attempts: row.int(at: 4),
+            sends: row.int(at: 5),
+            lastSentAt: Date(timeIntervalSince1970: row.double(at: 6)),
+            createdAt: Date(timeIntervalSince1970: row.double(at: 7))
+        )
     }
 
     public func save(_ pending: PendingVerification) throws {
