@@ -1,3 +1,4 @@
+import Config
 import Storage
 
 /// `countersign storage copy --from-sqlite PATH`: moves a site from one machine's SQLite file to
@@ -9,10 +10,17 @@ enum StorageCommands {
     /// prints how many rows of each table it wrote. Refuses a target that already holds data.
     /// Rate-limit events are not copied: limits start afresh on the new database.
     static func copy(configPath: String, environment: [String: String], fromSQLite path: String) throws -> Int32 {
+        let wrongTarget = "countersign: storage copy writes into PostgreSQL: \(configPath) must set storage.provider = postgres and storage.url"
+        // Asked before the services open their storage, which would create an empty SQLite file
+        // (an unreadable config is reported by `loadServices`, before any storage is opened).
+        let config = Config(path: configPath, environment: environment)
+        guard !config.problems.isEmpty || config.string("storage.provider", default: "sqlite") == "postgres" else {
+            CountersignCommand.printError(wrongTarget)
+            return 2
+        }
         let services = try Commands.loadServices(configPath: configPath, environment: environment)
         guard let target = services.storage as? any StorageImporting else {
-            CountersignCommand.printError(
-                "countersign: storage copy writes into PostgreSQL: \(configPath) must set storage.provider = postgres and storage.url")
+            CountersignCommand.printError(wrongTarget)
             return 2
         }
         guard let source = try StorageProviders.existingSQLite(path: path, clock: services.clock, random: services.random) else {
