@@ -55,6 +55,7 @@ import Testing
             "sms.min_conversion", "sms.conversion_window", "sms.conversion_min_sample", "sms.fraud_action",
             // Not in CONTRACT.md §2 yet (issue 8 adds it; README documents it).
             "email.unconfirmed_lifetime",
+            "twofactor.remember_lifetime", "twofactor.recovery_codes", "passwords.reset_lifetime", "passwords.reset_by_sms",
         ]
         #expect(ConfigKeys.all == contract)
     }

@@ -77,11 +77,11 @@ def set_cookie(response: requests.Response, name: str) -> str | None:
 
 
 def field_errors(html: str) -> list[str]:
-    return re.findall(r'<span class="field-error">([^<]*)</span>', html)
+    return re.findall(r'<span class="field-error"[^>]*>([^<]*)</span>', html)
 
 
 def summary_error(html: str) -> str | None:
-    match = re.search(r'<p class="summary-error" role="alert">([^<]*)</p>', html)
+    match = re.search(r'<p class="summary-error" role="alert"[^>]*>([^<]*)</p>', html)
     return match.group(1) if match else None
 
 

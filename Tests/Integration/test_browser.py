@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromiu
 class Browser:
     """The few WebDriver commands the flow needs."""
 
-    def __init__(self):
+    def __init__(self, javascript: bool = True):
         self.port = free_port()
         self.driver = subprocess.Popen([CHROMEDRIVER, f"--port={self.port}"], stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL, start_new_session=True)
@@ -44,6 +44,9 @@ class Browser:
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--window-size=1100,1400", "--no-first-run", "--password-store=basic"],
         }}}}
+        if not javascript:
+            options = caps["capabilities"]["alwaysMatch"]["goog:chromeOptions"]
+            options["prefs"] = {"profile.managed_default_content_settings.javascript": 2}
         answer = requests.post(self.base + "/session", json=caps, timeout=60).json()
         if "sessionId" not in answer.get("value", {}):
             self.quit()

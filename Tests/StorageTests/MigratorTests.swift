@@ -18,7 +18,8 @@ struct MigratorTests {
     }
 
     let allMigrations = ["0001_aspnet_users", "0002_sessions", "0003_rate_limit_events", "0004_security_events", "0100_phone_verifications",
-                         "0200_blocked_numbers", "0201_registrations"]
+                         "0200_blocked_numbers", "0201_registrations", "0300_verification_purpose", "0301_recovery_codes",
+                         "0302_session_client_address"]
 
     @Test func aFreshDatabaseHasEveryMigrationPendingAndIsNotTouchedByAsking() throws {
         let db = try sqliteDatabase()

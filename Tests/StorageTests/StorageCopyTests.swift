@@ -49,7 +49,7 @@ struct StorageCopyTests {
             try source.sessions.insert(SessionRecord(
                 idHash: String(repeating: "\(index)f", count: 32), userId: user.id, securityStamp: user.securityStamp,
                 createdAt: epoch.addingTimeInterval(-60), lastSeenAt: epoch.addingTimeInterval(-1.5),
-                expiresAt: epoch.addingTimeInterval(86400), persistent: index == 0))
+                expiresAt: epoch.addingTimeInterval(86400), persistent: index == 0, clientAddress: index == 0 ? "203.0.113.9" : nil))
         }
         try source.verifications.save(PendingVerification(
             userId: ada.id, phoneNumber: "+12015550124", codeHash: [0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff] + Array(repeating: 0x5c, count: 26),
@@ -58,6 +58,11 @@ struct StorageCopyTests {
         try source.verifications.save(PendingVerification(
             userId: bob.id, phoneNumber: "+12015550125", codeHash: nil, expiresAt: epoch.addingTimeInterval(600), attempts: 0,
             sends: 1, lastSentAt: epoch, createdAt: epoch))
+        // A second purpose of the same user lives beside the first.
+        try source.verifications.save(PendingVerification(
+            userId: ada.id, phoneNumber: "+12015550123", codeHash: Array(repeating: 0xab, count: 32), expiresAt: epoch.addingTimeInterval(120),
+            attempts: 1, sends: 1, lastSentAt: epoch, createdAt: epoch, purpose: .signIn))
+        try source.recoveryCodes.replaceAll(userId: ada.id, hashes: ["c0de01", "c0de02", "c0de03"])
         // Appended out of time order: the copy keeps the order of appending.
         try source.events.append(SecurityEvent(time: epoch, kind: "sign-in.succeeded", userId: ada.id, ipAddress: "203.0.113.9"))
         try source.events.append(SecurityEvent(time: epoch.addingTimeInterval(-5), kind: "phone.code-sent", userId: ada.id,
@@ -76,7 +81,8 @@ struct StorageCopyTests {
 
         let counts = try copy()
 
-        #expect(counts == [.users: 2, .registrations: 2, .sessions: 2, .verifications: 2, .securityEvents: 3, .blockedNumbers: 2])
+        #expect(counts == [.users: 2, .registrations: 2, .sessions: 2, .verifications: 3, .recoveryCodes: 3, .securityEvents: 3,
+                           .blockedNumbers: 2])
         #expect(try target.users.user(id: ada.id) == ada)
         #expect(try target.users.user(id: bob.id) == bob)
         #expect(try target.users.user(normalizedEmail: "BOB@EXAMPLE.COM") == bob)
@@ -86,11 +92,15 @@ struct StorageCopyTests {
             #expect(copied != nil)
             #expect(copied == (try source.sessions.session(idHash: idHash)))
         }
-        for user in [ada, bob] {
-            let copied = try target.verifications.pending(userId: user.id)
+        for (user, purpose) in [(ada, VerificationPurpose.phoneNumber), (ada, .signIn), (bob, .phoneNumber)] {
+            let copied = try target.verifications.pending(userId: user.id, purpose: purpose)
             #expect(copied != nil)
-            #expect(copied == (try source.verifications.pending(userId: user.id)))
+            #expect(copied == (try source.verifications.pending(userId: user.id, purpose: purpose)))
         }
+        #expect(try target.verifications.pending(userId: bob.id, purpose: .signIn) == nil)
+        #expect(try target.recoveryCodes.count(userId: ada.id) == 3)
+        #expect(try target.recoveryCodes.redeem(userId: ada.id, hash: "c0de02"))
+        #expect(try target.recoveryCodes.count(userId: bob.id) == 0)
         let events = try source.events.events(since: nil, userId: nil)
         #expect(events.count == 3)
         #expect(try target.events.events(since: nil, userId: nil) == events)

@@ -17,11 +17,15 @@ struct EmailConfirmationLinks {
 
     private let keys: [[UInt8]]
     private let lifetime: TimeInterval
+    private let purpose: String
 
     /// The HMAC key is derived from `cookies.secret` (and each previous secret, for rotation) with
     /// its own label, so a link token can never be confused with a cookie signature.
-    init(cookies: CookieSettings, lifetime: TimeInterval) {
-        let label = Array("countersign email confirmation".utf8)
+    /// `purpose` keeps links of different uses apart (own key and own MAC input): the
+    /// password-reset links (`reset-password`) are the same construction with their own lifetime.
+    init(cookies: CookieSettings, lifetime: TimeInterval, purpose: String = "confirm-email") {
+        let label = Array((purpose == "confirm-email" ? "countersign email confirmation" : "countersign " + purpose).utf8)
+        self.purpose = purpose
         keys = ([cookies.secret] + cookies.previousSecrets).map { HMAC.sha256(label, key: $0) }
         self.lifetime = lifetime
     }
@@ -43,7 +47,7 @@ struct EmailConfirmationLinks {
     }
 
     private func mac(user: UserRecord, expiry: UInt64, key: [UInt8]) -> [UInt8] {
-        let message = ["confirm-email", user.id, user.normalizedEmail, user.securityStamp, String(expiry)].joined(separator: "\u{0}")
+        let message = [purpose, user.id, user.normalizedEmail, user.securityStamp, String(expiry)].joined(separator: "\u{0}")
         return HMAC.sha256(Array(message.utf8), key: key)
     }
 }

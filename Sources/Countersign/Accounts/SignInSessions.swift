@@ -83,7 +83,8 @@ final class SignInSessions {
     /// - Parameter expiresAt: the absolute end of a sign-in that is being re-issued (after a
     ///   verified phone number or a password change): the new session ends when the old one
     ///   would have, so re-issuing never extends a sign-in. nil: `session.lifetime` from now.
-    func start(for user: UserRecord, persistent: Bool, now: Date, expiresAt: Date? = nil) throws -> (SignIn, cookie: String) {
+    func start(for user: UserRecord, persistent: Bool, now: Date, expiresAt: Date? = nil,
+               clientAddress: String? = nil) throws -> (SignIn, cookie: String) {
         let id = Base64URL.encode(random.bytes(32))
         let session = SessionRecord(
             idHash: Self.hash(id)!,
@@ -92,7 +93,8 @@ final class SignInSessions {
             createdAt: now,
             lastSeenAt: now,
             expiresAt: expiresAt.map { min($0, now.addingTimeInterval(settings.lifetime)) } ?? now.addingTimeInterval(settings.lifetime),
-            persistent: persistent
+            persistent: persistent,
+            clientAddress: clientAddress
         )
         try store.insert(session)
         let lifetime = max(1, Int(session.expiresAt.timeIntervalSince(now).rounded(.up)))

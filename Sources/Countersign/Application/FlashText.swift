@@ -10,6 +10,13 @@ enum FlashText: String, CaseIterable {
     case codeResent = "code-resent"
     case nothingPending = "nothing-pending"
     case verificationStartOver = "verification-start-over"
+    case twoFactorNeedsPhone = "two-factor-needs-phone"
+    case twoFactorDisabled = "two-factor-disabled"
+    case signInCodeResent = "sign-in-code-resent"
+    case signInAgain = "sign-in-again"
+    case signInCodeNotSent = "sign-in-code-not-sent"
+    case phoneRemoved = "phone-removed"
+    case accountDeleted = "account-deleted"
 
     var text: String {
         switch self {
@@ -22,6 +29,13 @@ enum FlashText: String, CaseIterable {
         case .codeResent: "A new verification code has been sent to your phone number."
         case .nothingPending: "There is no verification waiting. Enter your phone number to get a code."
         case .verificationStartOver: "Too many wrong codes. Please request a new code."
+        case .twoFactorNeedsPhone: "Two-factor sign-in sends codes to your phone: please verify a phone number first."
+        case .twoFactorDisabled: "Two-factor sign-in is now off. Your recovery codes no longer work."
+        case .signInCodeResent: "A new sign-in code has been sent to your phone."
+        case .signInAgain: "Please sign in again with your email and password."
+        case .signInCodeNotSent: "We could not send a new sign-in code just now. If an earlier code has not expired, enter it; otherwise wait a moment and use “Send a new code”, or use a recovery code."
+        case .phoneRemoved: "Your phone number has been removed, and two-factor sign-in with it."
+        case .accountDeleted: "Your account and the data stored with it have been deleted."
         }
     }
 

@@ -10,9 +10,11 @@ struct PageRenderer {
     static let requiredHTML = [
         "layout", "error", "register", "registration-successful", "confirm-email", "login", "manage",
         "change-password", "confirm-phone-number", "verify-phone-number", "phone-verification-successful",
-        "email-confirm",
+        "email-confirm", "error-summary", "two-factor-authentication", "recovery-codes", "login-with-2fa",
+        "login-with-recovery-code", "forgot-password", "forgot-password-confirmation", "reset-password",
+        "reset-password-confirmation", "personal-data", "email-notice", "email-reset-password",
     ]
-    static let requiredText = ["email-confirm"]
+    static let requiredText = ["email-confirm", "email-notice", "email-reset-password"]
 
     /// Loads the templates folder and checks that nothing the app needs is missing.
     static func loadTemplates(directory: String) throws(TemplateError) -> TemplateEngine {

@@ -20,6 +20,9 @@ enum Routes {
         add("/ChangePassword", "POST", Route(access: .signedIn(returnTo: "/ChangePassword"), handle: ChangePasswordPage.post))
         router.addAnyMethod("/Auth", handler: Route(isAuthCheck: true, handle: AuthCheck.handle))
         PhoneRoutes.add(to: &router)
+        TwoFactorRoutes.add(to: &router)
+        RecoveryRoutes.add(to: &router)
+        PersonalDataRoutes.add(to: &router)
         return router
     }
 }

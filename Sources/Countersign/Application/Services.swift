@@ -23,6 +23,10 @@ final class Services {
     let antiforgery: Antiforgery
     let sessions: SignInSessions
     let confirmationLinks: EmailConfirmationLinks
+    /// `/ResetPassword` links: bound to the security stamp, valid `passwords.reset_lifetime`.
+    let resetLinks: EmailConfirmationLinks
+    /// Seals the two-factor cookies (half-signed-in state, remembered browser).
+    let cookieCodec: SignedCookieCodec
     let sms: SmsSender
     let phoneSettings: PhoneVerificationSettings
     let phoneVerifier: PhoneVerifier
@@ -93,6 +97,8 @@ final class Services {
         antiforgery = Antiforgery(codec: codec, random: random, secure: settings.cookies.secure)
         sessions = SignInSessions(store: storage.sessions, users: storage.users, random: random, settings: settings.session, cookies: settings.cookies, codec: codec)
         confirmationLinks = EmailConfirmationLinks(cookies: settings.cookies, lifetime: settings.email.confirmLifetime)
+        resetLinks = EmailConfirmationLinks(cookies: settings.cookies, lifetime: settings.passwordReset.lifetime, purpose: "reset-password")
+        cookieCodec = codec
         self.sms = sms
         self.phoneSettings = phoneSettings
         phoneVerifier = PhoneVerifier(

@@ -27,29 +27,21 @@ enum ChangePasswordPage {
             errors["NewPassword"] = problem
         }
         if confirm != new { errors["ConfirmPassword"] = "The new password and confirmation password do not match." }
-        // A wrong current password is a failed sign-in (lockout, per-client limit): otherwise a
-        // stolen session would be an unlimited oracle for the password.
-        if errors["CurrentPassword"] == nil,
-           try !PasswordSignIn.checkCurrentPassword(current, of: user, form: "ChangePassword", context: context) {
-            errors["CurrentPassword"] = "Incorrect password."
+        if errors["CurrentPassword"] == nil, let problem = try CurrentPasswordCheck.problem(current, context: context) {
+            errors["CurrentPassword"] = problem
         }
         guard errors.isEmpty else { return try render(errors: errors, status: 422, context: context) }
 
         let stamp = SecurityStamp.generate(random: services.random)
         try services.storage.users.changePassword(userId: user.id, hash: try services.passwordHasher.hash(new), newSecurityStamp: stamp)
-        try services.sessions.endAll(userId: user.id)
-        var updated = user
-        updated.securityStamp = stamp
-        let (newSignIn, cookie) = try services.sessions.start(for: updated, persistent: signIn.session.persistent, now: context.now,
-                                                             expiresAt: signIn.session.expiresAt)
-        context.addCookie(cookie)
-        context.replaceSignIn(newSignIn)
+        try AccountChange.restartSession(signIn, context: context)
         try services.storage.events.append(SecurityEvent(time: context.now, kind: "password-changed", userId: user.id, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
+        SecurityNotice.passwordChanged.send(to: user, context: context)
         context.flash(.success, .passwordChanged)
         return context.redirect("/Manage")
     }
 
     private static func render(errors: [String: String], status: Int, context: RequestContext) throws -> Response {
-        try context.services.pages.page("change-password", title: title, ["errors": .context(errors.mapValues { .string($0) })], status: status, context: context)
+        try context.services.pages.page("change-password", title: title, FormErrors.values(errors, order: ["CurrentPassword", "NewPassword", "ConfirmPassword"]), status: status, context: context)
     }
 }

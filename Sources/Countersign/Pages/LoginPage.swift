@@ -29,12 +29,11 @@ enum LoginPage {
         case .emailNotConfirmed:
             return try render(email: email, rememberMe: rememberMe, error: "You must confirm your email before you can log in.", unconfirmed: true, status: 422, context: context)
         case .succeeded(let user):
-            if let previous = context.signIn { _ = try context.services.sessions.end(previous) }
-            let (signIn, cookie) = try context.services.sessions.start(for: user, persistent: rememberMe, now: context.now)
-            context.addCookie(cookie)
-            context.replaceSignIn(signIn)
-            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "signed-in", userId: user.id, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
-            return .redirect(to: returnURL(context) ?? context.services.settings.server.afterLogin)
+            if user.twoFactorEnabled && !TwoFactorCookies(services: context.services).isRemembered(context.request, user: user) {
+                return try TwoFactorStart.begin(user, rememberMe: rememberMe, returnUrl: returnURL(context), context: context)
+            }
+            return try SignInCompletion.complete(user, persistent: rememberMe, returnUrl: returnURL(context),
+                                                 detail: user.twoFactorEnabled ? "remembered browser" : nil, context: context)
         }
     }
 
@@ -50,6 +49,7 @@ enum LoginPage {
             "unconfirmed": .bool(unconfirmed),
         ]
         if let error { values["error"] = .string(error) }
+        values.merge(FormErrors.values([:], order: [], summary: error)) { $1 }
         if let returnUrl = returnURL(context) { values["returnUrl"] = .string(returnUrl) }
         return try context.services.pages.page("login", title: title, values, status: status, context: context)
     }

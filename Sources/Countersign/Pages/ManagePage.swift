@@ -11,6 +11,7 @@ enum ManagePage {
             "email": .string(user.email),
             "emailConfirmed": .bool(user.emailConfirmed),
             "phoneVerified": .bool(user.phoneNumberConfirmed),
+            "twoFactor": .bool(user.twoFactorEnabled),
         ]
         if let phone = user.phoneNumber { values["phoneNumber"] = .string(phone) }
         return try context.services.pages.page("manage", title: "Your account", values, context: context)

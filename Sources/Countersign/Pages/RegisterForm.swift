@@ -73,8 +73,8 @@ struct RegisterForm {
                 "FirstName": .string(firstName), "LastName": .string(lastName),
                 "Email": .string(email), "PhoneNumber": .string(phoneNumber),
             ],
-            "errors": .context(errors.mapValues { .string($0) }),
             "hasErrors": .bool(!errors.isEmpty),
-        ]
+        ].merging(FormErrors.values(errors, order: ["FirstName", "LastName", "Email", "PhoneNumber", "Password", "ConfirmPassword"],
+                                    summary: errors.isEmpty ? nil : "Please correct the fields marked below.")) { $1 }
     }
 }

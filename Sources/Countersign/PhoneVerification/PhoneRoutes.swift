@@ -13,5 +13,6 @@ enum PhoneRoutes {
         add("/VerifyPhoneNumber", "POST", returnTo: "/VerifyPhoneNumber", VerifyPhoneNumberPage.post)
         add("/ResendPhoneVerificationCode", "POST", returnTo: "/VerifyPhoneNumber", ResendPhoneVerificationCode.post)
         add("/PhoneVerificationSuccessful", "GET", returnTo: nil, PhoneVerificationSuccessfulPage.get)
+        add("/RemovePhoneNumber", "POST", returnTo: "/ConfirmPhoneNumber", RemovePhoneNumber.post)
     }
 }

@@ -30,6 +30,13 @@ enum SendPhoneVerificationCode {
             }
             return try ConfirmPhoneNumberPage.render(number: input, error: problem.message, status: 422, context: context)
         }
+        // Replacing a verified number needs the password: a stolen session alone must not move
+        // the account's second factor to another phone. The verified number stays until the
+        // new one is verified.
+        if user.phoneNumberConfirmed, let stored = user.phoneNumber, stored != number.e164,
+           let problem = try CurrentPasswordCheck.problem(context.field("CurrentPassword") ?? "", context: context) {
+            return try ConfirmPhoneNumberPage.render(number: input, error: nil, passwordError: problem, status: 422, context: context)
+        }
         do {
             _ = try context.services.phoneVerifier.send(to: number, user: user, clientAddress: context.clientAddress)
         } catch {

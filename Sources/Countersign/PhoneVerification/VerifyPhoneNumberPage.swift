@@ -42,14 +42,15 @@ enum VerifyPhoneNumberPage {
             }
         }
         // The verification changed the security stamp, which ends every sign-in of this user —
-        // including this one. Start a fresh session here so the user stays signed in — until the
-        // end of the original sign-in, not a new lifetime.
-        guard let user = try services.storage.users.user(id: signIn.user.id) else { throw HTTPError(401, message: "Please sign in.") }
-        try services.sessions.endAll(userId: user.id)
-        let (newSignIn, cookie) = try services.sessions.start(for: user, persistent: signIn.session.persistent, now: context.now,
-                                                             expiresAt: signIn.session.expiresAt)
-        context.addCookie(cookie)
-        context.replaceSignIn(newSignIn)
+        // including this one. Start a fresh session here so the user stays signed in —
+        // until the end of the original sign-in, not a new lifetime.
+        try AccountChange.restartSession(signIn, context: context)
+        let before = signIn.user
+        if before.phoneNumberConfirmed, let old = before.phoneNumber, old != context.user?.phoneNumber {
+            try services.storage.events.append(SecurityEvent(time: context.now, kind: "phone-changed", userId: before.id,
+                                                             ipAddress: context.clientAddress))
+            SecurityNotice.phoneNumberChanged.send(to: before, context: context)
+        }
         return context.redirect("/PhoneVerificationSuccessful")
     }
 
@@ -67,6 +68,7 @@ enum VerifyPhoneNumberPage {
             values["pending"] = true
         }
         if let error { values["error"] = .string(error) }
+        values.merge(FormErrors.values([:], order: [], summary: error)) { $1 }
         return try context.services.pages.page("verify-phone-number", title: title, values, status: status, context: context)
     }
 }

@@ -10,6 +10,8 @@ struct AppSettings {
     var lockout: LockoutSettings
     var email: EmailPolicySettings
     var phone: PhoneSettings
+    var twoFactor: TwoFactorSettings
+    var passwordReset: PasswordResetSettings
     var templatesDirectory: String
 
     /// Reads every key; problems are collected in `config`, not thrown.
@@ -21,6 +23,8 @@ struct AppSettings {
         lockout = LockoutSettings(config: config)
         email = EmailPolicySettings(config: config)
         phone = PhoneSettings(config: config)
+        twoFactor = TwoFactorSettings(config: config)
+        passwordReset = PasswordResetSettings(config: config)
         templatesDirectory = config.path("templates.dir", default: shippedTemplates)
     }
 }

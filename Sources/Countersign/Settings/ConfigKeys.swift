@@ -17,6 +17,7 @@ enum ConfigKeys {
         "email.require_confirmed", "email.confirm_lifetime", "email.max_per_hour", "email.lookups_per_ip_per_hour", "email.unconfirmed_lifetime",
         "phone.default_region", "phone.allowed_regions",
         "templates.dir",
+        "twofactor.remember_lifetime", "twofactor.recovery_codes", "passwords.reset_lifetime", "passwords.reset_by_sms",
     ]
 
     static let all: Set<String> = application

@@ -15,17 +15,24 @@ public protocol CodeIssuer: AnyObject {
     /// database's write lock, which no worker may hold during a network call.
     var checksRemotely: Bool { get }
 
-    /// Makes a code for `user` bound to `phoneNumber` (E.164) and sends it there.
+    /// Makes a code for `user` bound to `phoneNumber` (E.164) and `purpose`, and sends it there.
     ///
     /// - Returns: what to keep to check the code later: its keyed hash, or nil when the code can
     ///   be derived again (`totp`) or the provider keeps it (`twilio-verify`).
-    func issue(to phoneNumber: String, for user: UserRecord, now: Date) throws(SmsSendError) -> [UInt8]?
+    func issue(to phoneNumber: String, for user: UserRecord, purpose: VerificationPurpose, now: Date) throws(SmsSendError) -> [UInt8]?
 
     /// Whether `code` is the one issued for `pending`, for `user` as stored now (its security
     /// stamp included). Expiry and attempts are the caller's business; local issuers answer
     /// only `.right` or `.wrong`.
     func check(_ code: String, against pending: PendingVerification, for user: UserRecord, now: Date)
         throws(CodeCheckFailure) -> CodeCheck
+}
+
+extension CodeIssuer {
+    /// A phone-number verification code.
+    public func issue(to phoneNumber: String, for user: UserRecord, now: Date) throws(SmsSendError) -> [UInt8]? {
+        try issue(to: phoneNumber, for: user, purpose: .phoneNumber, now: now)
+    }
 }
 
 /// The answer about one entered code.

@@ -58,43 +58,52 @@ public final class PhoneVerifier {
 
     /// The user's pending verification, expired or not (the VerifyPhoneNumber page says which
     /// number, and offers a resend); nil when there is none.
-    public func pending(userId: String) throws -> PendingVerification? {
-        try store.pending(userId: userId)
+    public func pending(userId: String, purpose: VerificationPurpose = .phoneNumber) throws -> PendingVerification? {
+        try store.pending(userId: userId, purpose: purpose)
     }
 
     /// Sends a code to `number` (SendPhoneVerificationCode). With a verification pending, this
     /// is a resend: the count of wrong attempts is kept, even when the number changes.
     @discardableResult
-    public func send(to number: PhoneNumber, user: UserRecord, clientAddress: String) throws(PhoneVerificationError)
-        -> PendingVerification {
-        try deliver(to: number, user: user, clientAddress: clientAddress)
+    public func send(to number: PhoneNumber, user: UserRecord, clientAddress: String,
+                     purpose: VerificationPurpose = .phoneNumber) throws(PhoneVerificationError) -> PendingVerification {
+        try deliver(to: number, user: user, clientAddress: clientAddress, purpose: purpose)
     }
 
     /// Sends a new code to the pending number (ResendPhoneVerificationCode).
     @discardableResult
-    public func resend(user: UserRecord, clientAddress: String) throws(PhoneVerificationError) -> PendingVerification {
+    public func resend(user: UserRecord, clientAddress: String, purpose: VerificationPurpose = .phoneNumber)
+        throws(PhoneVerificationError) -> PendingVerification {
         let pending: PendingVerification?
-        do { pending = try store.pending(userId: user.id) } catch { throw .storage(error) }
+        do { pending = try store.pending(userId: user.id, purpose: purpose) } catch { throw .storage(error) }
         guard let pending else { throw .nothingPending }
         let number: PhoneNumber
         do { number = try parser.parse(pending.phoneNumber) } catch { throw .numberRefused(error) }
-        return try deliver(to: number, user: user, clientAddress: clientAddress)
+        return try deliver(to: number, user: user, clientAddress: clientAddress, purpose: purpose)
     }
 
     /// Checks `code` (VerifyPhoneNumber). Spaces and hyphens in it are ignored; callers refuse
     /// an empty field before calling, as a wrong code counts as an attempt.
     ///
-    /// - Returns: the verified number, E.164, now the user's confirmed `PhoneNumber`; the user's
-    ///   security stamp has changed, which ends their other sign-ins.
+    /// - Parameters:
+    ///   - purpose: which pending code is checked. Only `.phoneNumber` confirms the number (and
+    ///     changes the security stamp); other purposes just spend the code.
+    ///   - onRight: runs inside the same transaction as the code's deletion when the code is
+    ///     right (e.g. the new password of a reset), so of parallel requests with the right
+    ///     code exactly one does it; when it throws, the code is not spent.
+    /// - Returns: the verified number, E.164; for `.phoneNumber` now the user's confirmed
+    ///   `PhoneNumber`, and the user's security stamp has changed, which ends their other sign-ins.
     @discardableResult
-    public func verify(code typed: String, user: UserRecord, clientAddress: String) throws(PhoneVerificationError) -> String {
+    public func verify(code typed: String, user: UserRecord, clientAddress: String,
+                       purpose: VerificationPurpose = .phoneNumber,
+                       onRight: (PendingVerification) throws -> Void = { _ in }) throws(PhoneVerificationError) -> String {
         let code = String(typed.unicodeScalars.filter { $0 != " " && $0 != "-" && $0 != "\t" })
         let now = clock.now
         var remote: (phoneNumber: String, answer: CodeCheck)?
         if issuer.checksRemotely {
             // No write lock may be held across a network call: ask first, apply the answer below.
             let pending: PendingVerification?
-            do { pending = try store.pending(userId: user.id) } catch { throw .storage(error) }
+            do { pending = try store.pending(userId: user.id, purpose: purpose) } catch { throw .storage(error) }
             guard let pending else { throw .nothingPending }
             guard !pending.isExpired(at: now) else { throw .expired }
             do {
@@ -106,12 +115,12 @@ public final class PhoneVerifier {
         let outcome: VerifyOutcome
         do {
             outcome = try storage.transaction { () throws -> VerifyOutcome in
-                guard let pending = try store.pending(userId: user.id),
+                guard let pending = try store.pending(userId: user.id, purpose: purpose),
                       let current = try storage.users.user(id: user.id) else { return .nothingPending }
                 if let remote, remote.phoneNumber != pending.phoneNumber { return .nothingPending }
                 guard !pending.isExpired(at: now) else { return .expired }
                 let answer = try remote?.answer ?? issuer.check(code, against: pending, for: current, now: now)
-                return try apply(answer, to: pending, now: now, clientAddress: clientAddress)
+                return try apply(answer, to: pending, now: now, clientAddress: clientAddress, onRight: onRight)
             }
         } catch {
             throw .storage(error)
@@ -153,6 +162,11 @@ public final class PhoneVerifier {
         }
     }
 
+    /// Drops the user's pending code of `purpose`, if any (the phone was removed).
+    public func cancel(userId: String, purpose: VerificationPurpose) throws {
+        try store.delete(userId: userId, purpose: purpose)
+    }
+
     /// Deletes verifications nobody can continue any more (`PendingVerification.forgottenAt`).
     /// Maintenance only; correctness never depends on it.
     @discardableResult
@@ -162,8 +176,8 @@ public final class PhoneVerifier {
 
     // MARK: Sending
 
-    private func deliver(to number: PhoneNumber, user: UserRecord, clientAddress: String) throws(PhoneVerificationError)
-        -> PendingVerification {
+    private func deliver(to number: PhoneNumber, user: UserRecord, clientAddress: String, purpose: VerificationPurpose)
+        throws(PhoneVerificationError) -> PendingVerification {
         let now = clock.now
         let phoneNumber = number.e164
         let event = SecurityEvent(time: now, kind: "", userId: user.id, ipAddress: clientAddress, phoneNumber: phoneNumber)
@@ -174,7 +188,7 @@ public final class PhoneVerifier {
 
         let codeHash: [UInt8]?
         do {
-            codeHash = try issuer.issue(to: phoneNumber, for: user, now: now)
+            codeHash = try issuer.issue(to: phoneNumber, for: user, purpose: purpose, now: now)
         } catch {
             // Not sent, so not counted; the pending code, if any, is left as it was.
             try? storage.rateLimits.release(limits.rateLimits, at: now)
@@ -186,18 +200,18 @@ public final class PhoneVerifier {
             return try storage.transaction { () throws -> PendingVerification in
                 // Read again under the write lock: wrong attempts made while the message was on
                 // its way are kept.
-                let previous = try store.pending(userId: user.id)
+                let previous = try store.pending(userId: user.id, purpose: purpose)
                 let continued = previous.flatMap { now < $0.forgottenAt ? $0 : nil }
                 let pending = PendingVerification(
                     userId: user.id, phoneNumber: phoneNumber, codeHash: codeHash,
                     expiresAt: now.addingTimeInterval(settings.codeLifetime),
                     attempts: continued?.attempts ?? 0, sends: (continued?.sends ?? 0) + 1,
-                    lastSentAt: now, createdAt: continued?.createdAt ?? now)
+                    lastSentAt: now, createdAt: continued?.createdAt ?? now, purpose: purpose)
                 try store.save(pending)
                 if let previous, previous.phoneNumber != phoneNumber {
                     try record(.numberChanged, event, detail: "previous number \(EventNumber.mask(previous.phoneNumber))")
                 }
-                try record(.codeSent, event, detail: "provider \(issuer.name), send \(pending.sends)")
+                try record(.codeSent, event, detail: "provider \(issuer.name), send \(pending.sends)\(Self.purposeNote(purpose))")
                 return pending
             }
         } catch {
@@ -250,35 +264,40 @@ public final class PhoneVerifier {
 
     /// Inside the verification's transaction: what the answer does to storage. Returns rather
     /// than throws, so the attempt count commits.
-    private func apply(_ answer: CodeCheck, to pending: PendingVerification, now: Date, clientAddress: String) throws
-        -> VerifyOutcome {
+    private func apply(_ answer: CodeCheck, to pending: PendingVerification, now: Date, clientAddress: String,
+                       onRight: (PendingVerification) throws -> Void) throws -> VerifyOutcome {
+        let purpose = pending.purpose
         let event = SecurityEvent(time: now, kind: "", userId: pending.userId, ipAddress: clientAddress,
                                   phoneNumber: pending.phoneNumber)
         switch answer {
         case .right:
+            // The delete decides: of parallel requests with the right code only one finds the row.
+            guard try store.delete(userId: pending.userId, purpose: purpose) else { return .nothingPending }
             try guards.recordVerified(phoneNumber: pending.phoneNumber, now: now)
-            try store.delete(userId: pending.userId)
-            try storage.users.confirmPhoneNumber(userId: pending.userId, phoneNumber: pending.phoneNumber,
-                                                 newSecurityStamp: SecurityStamp.generate(random: random))
-            try record(.verified, event, detail: "provider \(issuer.name)")
+            if purpose == .phoneNumber {
+                try storage.users.confirmPhoneNumber(userId: pending.userId, phoneNumber: pending.phoneNumber,
+                                                     newSecurityStamp: SecurityStamp.generate(random: random))
+            }
+            try onRight(pending)
+            try record(.verified, event, detail: "provider \(issuer.name)\(Self.purposeNote(purpose))")
             return .verified(pending.phoneNumber)
         case .wrong:
-            let attempts = try store.recordWrongAttempt(userId: pending.userId) ?? settings.maxAttempts
+            let attempts = try store.recordWrongAttempt(userId: pending.userId, purpose: purpose) ?? settings.maxAttempts
             // The bound over days: the wrong code that reaches it also burns the pending code.
             if try guards.recordWrongCode(userId: pending.userId, phoneNumber: pending.phoneNumber, now: now) {
-                try store.delete(userId: pending.userId)
+                try store.delete(userId: pending.userId, purpose: purpose)
                 try record(.codeBurned, event, detail: "\(settings.maxWrongCodesPerDay) wrong codes in 24 hours")
                 return .burned
             }
             guard attempts < settings.maxAttempts else {
-                try store.delete(userId: pending.userId)
+                try store.delete(userId: pending.userId, purpose: purpose)
                 try record(.codeBurned, event, detail: "\(attempts) wrong codes")
                 return .burned
             }
             try record(.wrongCode, event, detail: "attempt \(attempts) of \(settings.maxAttempts)")
             return .wrong(attemptsLeft: settings.maxAttempts - attempts)
         case .burned:
-            try store.delete(userId: pending.userId)
+            try store.delete(userId: pending.userId, purpose: purpose)
             try record(.codeBurned, event, detail: "the provider refuses further checks")
             return .burned
         case .expired:
@@ -289,6 +308,11 @@ public final class PhoneVerifier {
     private var guards: SmsGuards { SmsGuards(settings: settings, storage: storage) }
 
     // MARK: Events
+
+    /// Events of phone verification read as before; the others say what the code was for.
+    private static func purposeNote(_ purpose: VerificationPurpose) -> String {
+        purpose == .phoneNumber ? "" : ", for \(purpose.rawValue)"
+    }
 
     private func record(_ kind: PhoneVerificationEventKind, _ event: SecurityEvent, detail: String? = nil) throws {
         var event = event

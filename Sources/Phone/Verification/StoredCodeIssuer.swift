@@ -51,9 +51,13 @@ public final class StoredCodeIssuer: CodeIssuer {
 
     /// The keyed hash of `code` for this user, stamp and number. Each field is length-prefixed
     /// (4 bytes, big-endian) so no two different tuples give the same input.
-    public func hash(code: String, userId: String, securityStamp: String, phoneNumber: String) -> [UInt8] {
+    /// The purpose is a fifth field for every purpose but phone verification, whose hashes keep
+    /// their original four fields (codes pending at an upgrade stay valid).
+    public func hash(code: String, userId: String, securityStamp: String, phoneNumber: String,
+                     purpose: VerificationPurpose = .phoneNumber) -> [UInt8] {
         var message: [UInt8] = []
-        for field in [userId, securityStamp, phoneNumber, code] {
+        let fields = [userId, securityStamp, phoneNumber, code] + (purpose == .phoneNumber ? [] : [purpose.rawValue])
+        for field in fields {
             let bytes = Array(field.utf8)
             withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { message.append(contentsOf: $0) }
             message.append(contentsOf: bytes)
@@ -61,16 +65,18 @@ public final class StoredCodeIssuer: CodeIssuer {
         return HMAC.sha256(message, key: key)
     }
 
-    public func issue(to phoneNumber: String, for user: UserRecord, now: Date) throws(SmsSendError) -> [UInt8]? {
+    public func issue(to phoneNumber: String, for user: UserRecord, purpose: VerificationPurpose, now: Date)
+        throws(SmsSendError) -> [UInt8]? {
         let code = Self.makeCode(digits: settings.digits, random: random)
         _ = try sms.send(SmsMessage(to: phoneNumber, body: settings.message(code: code)))
-        return hash(code: code, userId: user.id, securityStamp: user.securityStamp, phoneNumber: phoneNumber)
+        return hash(code: code, userId: user.id, securityStamp: user.securityStamp, phoneNumber: phoneNumber, purpose: purpose)
     }
 
     public func check(_ code: String, against pending: PendingVerification, for user: UserRecord, now: Date)
         throws(CodeCheckFailure) -> CodeCheck {
         guard let stored = pending.codeHash, pending.userId == user.id else { return .wrong }
-        let entered = hash(code: code, userId: user.id, securityStamp: user.securityStamp, phoneNumber: pending.phoneNumber)
+        let entered = hash(code: code, userId: user.id, securityStamp: user.securityStamp, phoneNumber: pending.phoneNumber,
+                           purpose: pending.purpose)
         return ConstantTime.equals(entered, stored) ? .right : .wrong
     }
 }

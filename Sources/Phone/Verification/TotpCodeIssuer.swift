@@ -49,6 +49,27 @@ public final class TotpCodeIssuer: CodeIssuer {
         Array("PhoneNumber:ChangePhoneNumber:\(newPhoneNumber):\(storedPhoneNumber ?? "")".utf8)
     }
 
+    /// The modifier for `purpose`: ASP.NET's phone-number token provider names its purposes
+    /// `"PhoneNumber:" + purpose + ":" + storedNumber` — `TwoFactor` for sign-in, `ResetPassword`
+    /// for a reset — so a code of one purpose never works for another.
+    ///
+    /// A right phone or reset code changes the security stamp (the TOTP key), which makes it
+    /// single use; a sign-in does not, so a sign-in code's modifier also names the instant it
+    /// was sent (`sentAt`, the pending row's `lastSentAt`): a code seen once cannot sign in again
+    /// through a new pending sign-in within its time window, as it could in ASP.NET.
+    public static func modifier(purpose: VerificationPurpose, phoneNumber: String, storedPhoneNumber: String?,
+                                sentAt: Date) -> [UInt8] {
+        switch purpose {
+        case .phoneNumber:
+            return modifier(newPhoneNumber: phoneNumber, storedPhoneNumber: storedPhoneNumber)
+        case .signIn:
+            let micros = Int64((sentAt.timeIntervalSince1970 * 1_000_000).rounded())
+            return Array("PhoneNumber:TwoFactor:\(storedPhoneNumber ?? ""):\(micros)".utf8)
+        case .passwordReset:
+            return Array("PhoneNumber:ResetPassword:\(storedPhoneNumber ?? "")".utf8)
+        }
+    }
+
     /// The code for `date`'s time step (`offset` steps away).
     public static func code(securityStamp: String, modifier: [UInt8], at date: Date, offset: Int64 = 0) -> String {
         let current = Int64(clamping: TOTP.counter(at: date, step: step))
@@ -69,8 +90,9 @@ public final class TotpCodeIssuer: CodeIssuer {
         return matched
     }
 
-    public func issue(to phoneNumber: String, for user: UserRecord, now: Date) throws(SmsSendError) -> [UInt8]? {
-        let modifier = Self.modifier(newPhoneNumber: phoneNumber, storedPhoneNumber: user.phoneNumber)
+    public func issue(to phoneNumber: String, for user: UserRecord, purpose: VerificationPurpose, now: Date)
+        throws(SmsSendError) -> [UInt8]? {
+        let modifier = Self.modifier(purpose: purpose, phoneNumber: phoneNumber, storedPhoneNumber: user.phoneNumber, sentAt: now)
         let code = Self.code(securityStamp: user.securityStamp, modifier: modifier, at: now)
         _ = try sms.send(SmsMessage(to: phoneNumber, body: settings.message(code: code)))
         return nil
@@ -79,7 +101,8 @@ public final class TotpCodeIssuer: CodeIssuer {
     public func check(_ code: String, against pending: PendingVerification, for user: UserRecord, now: Date)
         throws(CodeCheckFailure) -> CodeCheck {
         guard pending.userId == user.id else { return .wrong }
-        let modifier = Self.modifier(newPhoneNumber: pending.phoneNumber, storedPhoneNumber: user.phoneNumber)
+        let modifier = Self.modifier(purpose: pending.purpose, phoneNumber: pending.phoneNumber, storedPhoneNumber: user.phoneNumber,
+                                     sentAt: pending.lastSentAt)
         return Self.isValid(code, securityStamp: user.securityStamp, modifier: modifier, at: now) ? .right : .wrong
     }
 }

@@ -49,7 +49,10 @@ public final class TwilioVerifyCodeIssuer: CodeIssuer {
         self.timeouts = timeouts
     }
 
-    public func issue(to phoneNumber: String, for user: UserRecord, now: Date) throws(SmsSendError) -> [UInt8]? {
+    /// Twilio keeps one pending code per number and knows no purposes; our pending row's purpose
+    /// still decides which step a code is checked for, and a new start replaces Twilio's code.
+    public func issue(to phoneNumber: String, for user: UserRecord, purpose: VerificationPurpose, now: Date)
+        throws(SmsSendError) -> [UInt8]? {
         let message = SmsMessage(to: phoneNumber, body: "")
         guard message.hasE164Recipient else {
             throw SmsSendError(provider: name, kind: .recipient, detail: "recipient is not an E.164 number")

@@ -20,11 +20,12 @@ extension PostgresStorage: StorageImporting {
                 case .registration(let userId, let registeredAt): try registrations.recordRegistration(userId: userId, at: registeredAt)
                 case .session(let session): try sessions.insert(session)
                 case .verification(let pending): try verifications.save(pending)
+                case .recoveryCodes(let userId, let hashes): try recoveryCodes.replaceAll(userId: userId, hashes: hashes)
                 // In export order, so the new ids keep the order of appending.
                 case .securityEvent(let event): try events.append(event)
                 case .blockedNumber(let block): try blockedNumbers.block(block)
                 }
-                counts[row.table, default: 0] += 1
+                counts[row.table, default: 0] += row.rowCount
             }
             return counts
         }

@@ -61,6 +61,10 @@ public final class PostgresRateLimitStore: RateLimitStore {
         try connection.run("INSERT INTO countersign_rate_limit_events (key, at) VALUES ($1, $2)", [key, date])
     }
 
+    public func forget(key: String) throws {
+        try connection.run("DELETE FROM countersign_rate_limit_events WHERE key = $1", [key])
+    }
+
     public func prune(before date: Date) throws {
         try connection.run("DELETE FROM countersign_rate_limit_events WHERE at < $1", [date])
     }

@@ -17,6 +17,9 @@ enum PostgresSchema {
         migrator.register("0100_phone_verifications", sql: phoneVerifications)
         migrator.register("0200_blocked_numbers", sql: blockedNumbers)
         migrator.register("0201_registrations", sql: registrations)
+        migrator.register("0300_verification_purpose", sql: verificationPurpose)
+        migrator.register("0301_recovery_codes", sql: recoveryCodes)
+        migrator.register("0302_session_client_address", sql: "ALTER TABLE countersign_sessions ADD COLUMN client_address text NULL;")
     }
 
     static let aspNetUsers = """
@@ -121,5 +124,22 @@ enum PostgresSchema {
         CREATE INDEX countersign_registrations_registered_at ON countersign_registrations (registered_at);
         INSERT INTO countersign_registrations (user_id, registered_at)
             SELECT "Id", extract(epoch from now()) FROM "AspNetUsers";
+        """
+
+    /// One pending code per user and purpose (phone verification, sign-in, password reset).
+    static let verificationPurpose = """
+        ALTER TABLE countersign_phone_verifications ADD COLUMN purpose text NOT NULL DEFAULT 'phone';
+        ALTER TABLE countersign_phone_verifications ALTER COLUMN purpose DROP DEFAULT;
+        ALTER TABLE countersign_phone_verifications DROP CONSTRAINT countersign_phone_verifications_pkey;
+        ALTER TABLE countersign_phone_verifications ADD PRIMARY KEY (user_id, purpose);
+        """
+
+    /// Keyed hashes of unused two-factor recovery codes; they go with their user.
+    static let recoveryCodes = """
+        CREATE TABLE countersign_recovery_codes (
+            user_id text NOT NULL REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE,
+            code_hash text NOT NULL,
+            PRIMARY KEY (user_id, code_hash)
+        );
         """
 }

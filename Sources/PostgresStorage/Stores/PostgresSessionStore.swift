@@ -13,10 +13,10 @@ public final class PostgresSessionStore: SessionStore {
         do {
             try connection.run("""
                 INSERT INTO countersign_sessions
-                    (id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    (id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent, client_address)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """, [session.idHash, session.userId, session.securityStamp, session.createdAt, session.lastSeenAt,
-                      session.expiresAt, session.persistent])
+                      session.expiresAt, session.persistent, session.clientAddress])
         } catch let error as PostgresError where error.isUniqueViolation {
             throw StorageError.duplicateSession
         } catch let error as PostgresError where error.isForeignKeyViolation {
@@ -24,15 +24,21 @@ public final class PostgresSessionStore: SessionStore {
         }
     }
 
+    private static let columns = "id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent, client_address"
+
     public func session(idHash: String) throws -> SessionRecord? {
-        try connection.queryFirst("""
-            SELECT id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent
-            FROM countersign_sessions WHERE id_hash = $1
-            """, [idHash]) { row in
-            SessionRecord(idHash: row.string(at: 0), userId: row.string(at: 1), securityStamp: row.string(at: 2),
-                          createdAt: row.date(at: 3), lastSeenAt: row.date(at: 4), expiresAt: row.date(at: 5),
-                          persistent: row.bool(at: 6))
-        }
+        try connection.queryFirst("SELECT \(Self.columns) FROM countersign_sessions WHERE id_hash = $1", [idHash], Self.record)
+    }
+
+    public func sessions(userId: String) throws -> [SessionRecord] {
+        try connection.query("SELECT \(Self.columns) FROM countersign_sessions WHERE user_id = $1 ORDER BY created_at",
+                             [userId], Self.record)
+    }
+
+    private static func record(_ row: PostgresRow) -> SessionRecord {
+        SessionRecord(idHash: row.string(at: 0), userId: row.string(at: 1), securityStamp: row.string(at: 2),
+                      createdAt: row.date(at: 3), lastSeenAt: row.date(at: 4), expiresAt: row.date(at: 5),
+                      persistent: row.bool(at: 6), clientAddress: row.optionalString(at: 7))
     }
 
     public func touch(idHash: String, at date: Date) throws {

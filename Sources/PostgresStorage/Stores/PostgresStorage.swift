@@ -17,6 +17,7 @@ public final class PostgresStorage: StorageBackend {
     public let verifications: any VerificationStore
     public let blockedNumbers: any BlockedNumberStore
     public let registrations: any RegistrationLog
+    public let recoveryCodes: any RecoveryCodeStore
 
     /// Connects at the first statement, not here, so a worker starts even while the database
     /// is down.
@@ -37,6 +38,7 @@ public final class PostgresStorage: StorageBackend {
         verifications = PostgresVerificationStore(connection: connection)
         blockedNumbers = PostgresBlockedNumberStore(connection: connection)
         registrations = PostgresRegistrationLog(connection: connection)
+        recoveryCodes = PostgresRecoveryCodeStore(connection: connection)
     }
 
     @discardableResult

@@ -92,6 +92,28 @@ public final class PostgresUserStore: UserStore {
                    [phoneNumber, newSecurityStamp])
     }
 
+    public func setTwoFactorEnabled(userId: String, enabled: Bool) throws {
+        try update(userId, #""TwoFactorEnabled" = $1"#, [enabled])
+    }
+
+    public func updateSecurityStamp(userId: String, newSecurityStamp: String) throws {
+        try update(userId, #""SecurityStamp" = $1"#, [newSecurityStamp])
+    }
+
+    public func removePhoneNumber(userId: String, newSecurityStamp: String) throws {
+        try update(userId, #""PhoneNumber" = NULL, "PhoneNumberConfirmed" = false, "TwoFactorEnabled" = false, "SecurityStamp" = $1"#,
+                   [newSecurityStamp])
+    }
+
+    public func resetPassword(userId: String, hash: String, newSecurityStamp: String) throws {
+        try update(userId, #""PasswordHash" = $1, "SecurityStamp" = $2, "AccessFailedCount" = 0, "LockoutEnd" = NULL"#,
+                   [hash, newSecurityStamp])
+    }
+
+    public func delete(userId: String) throws -> Bool {
+        try connection.run(#"DELETE FROM "AspNetUsers" WHERE "Id" = $1"#, [userId]) == 1
+    }
+
     /// One UPDATE of the user's row that also sets a new ConcurrencyStamp. `assignments` is
     /// fixed SQL from this file using `$1…$n` for `arguments`; the stamp and id follow them.
     private func update(_ userId: String, _ assignments: String, _ arguments: PostgresArguments) throws {

@@ -15,7 +15,7 @@ public final class PostgresVerificationStore: VerificationStore {
         self.connection = connection
     }
 
-    public func pending(userId: String) throws -> PendingVerification? {
+    public func pending(userId: String, purpose: VerificationPurpose) throws -> PendingVerification? {
         if connection.isInTransaction {
             // Lock first, read after, in two statements: at READ COMMITTED the read then takes a
             // snapshot from after the lock was granted, so it sees what the previous holder
@@ -24,13 +24,13 @@ public final class PostgresVerificationStore: VerificationStore {
         }
         return try connection.queryFirst("""
             SELECT user_id, phone_number, code_hash, expires_at, attempts, sends, last_sent_at, created_at
-            FROM countersign_phone_verifications WHERE user_id = $1
-            """, [userId]) { row in
+            FROM countersign_phone_verifications WHERE user_id = $1 AND purpose = $2
+            """, [userId, purpose.rawValue]) { row in
             PendingVerification(
                 userId: row.string(at: 0), phoneNumber: row.string(at: 1),
                 codeHash: row.isNull(at: 2) ? nil : row.bytes(at: 2),
                 expiresAt: row.date(at: 3), attempts: row.int(at: 4), sends: row.int(at: 5),
-                lastSentAt: row.date(at: 6), createdAt: row.date(at: 7))
+                lastSentAt: row.date(at: 6), createdAt: row.date(at: 7), purpose: purpose)
         }
     }
 
@@ -38,28 +38,30 @@ public final class PostgresVerificationStore: VerificationStore {
         do {
             try connection.run("""
                 INSERT INTO countersign_phone_verifications
-                    (user_id, phone_number, code_hash, expires_at, attempts, sends, last_sent_at, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                ON CONFLICT (user_id) DO UPDATE SET
+                    (user_id, phone_number, code_hash, expires_at, attempts, sends, last_sent_at, created_at, purpose)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                ON CONFLICT (user_id, purpose) DO UPDATE SET
                     phone_number = excluded.phone_number, code_hash = excluded.code_hash,
                     expires_at = excluded.expires_at, attempts = excluded.attempts, sends = excluded.sends,
                     last_sent_at = excluded.last_sent_at, created_at = excluded.created_at
                 """, [pending.userId, pending.phoneNumber, pending.codeHash, pending.expiresAt, pending.attempts,
-                      pending.sends, pending.lastSentAt, pending.createdAt])
+                      pending.sends, pending.lastSentAt, pending.createdAt, pending.purpose.rawValue])
         } catch let error as PostgresError where error.isForeignKeyViolation {
             throw StorageError.userNotFound
         }
     }
 
-    public func recordWrongAttempt(userId: String) throws -> Int? {
+    public func recordWrongAttempt(userId: String, purpose: VerificationPurpose) throws -> Int? {
         try connection.queryFirst("""
-            UPDATE countersign_phone_verifications SET attempts = attempts + 1 WHERE user_id = $1 RETURNING attempts
-            """, [userId]) { $0.int(at: 0) }
+            UPDATE countersign_phone_verifications SET attempts = attempts + 1 WHERE user_id = $1 AND purpose = $2
+            RETURNING attempts
+            """, [userId, purpose.rawValue]) { $0.int(at: 0) }
     }
 
     @discardableResult
-    public func delete(userId: String) throws -> Bool {
-        try connection.run("DELETE FROM countersign_phone_verifications WHERE user_id = $1", [userId]) > 0
+    public func delete(userId: String, purpose: VerificationPurpose) throws -> Bool {
+        try connection.run("DELETE FROM countersign_phone_verifications WHERE user_id = $1 AND purpose = $2",
+                           [userId, purpose.rawValue]) > 0
     }
 
     @discardableResult

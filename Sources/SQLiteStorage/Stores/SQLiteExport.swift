@@ -35,9 +35,20 @@ extension SQLiteStorage: StorageExporting {
         try forEachRow("SELECT \(SQLiteSessionStore.columns) FROM countersign_sessions ORDER BY created_at, id_hash") {
             try each(.session(SQLiteSessionStore.record($0)))
         }
-        try forEachRow("SELECT \(SQLiteVerificationStore.columns) FROM countersign_phone_verifications ORDER BY user_id") {
-            try each(.verification(SQLiteVerificationStore.record($0)))
+        try forEachRow("SELECT \(SQLiteVerificationStore.columns) FROM countersign_phone_verifications ORDER BY user_id, purpose") {
+            try each(.verification(try SQLiteVerificationStore.record($0)))
         }
+        // A user's set at a time, as the store replaces them.
+        var codes: (userId: String, hashes: [String])?
+        try forEachRow("SELECT user_id, code_hash FROM countersign_recovery_codes ORDER BY user_id, code_hash") {
+            let userId = $0.string(at: 0)
+            if let set = codes, set.userId != userId {
+                try each(.recoveryCodes(userId: set.userId, hashes: set.hashes))
+                codes = nil
+            }
+            codes = (userId, (codes?.hashes ?? []) + [$0.string(at: 1)])
+        }
+        if let set = codes { try each(.recoveryCodes(userId: set.userId, hashes: set.hashes)) }
         try forEachRow("""
             SELECT time, kind, user_id, ip_address, phone_number, detail FROM countersign_security_events ORDER BY id
             """) {

@@ -58,6 +58,10 @@ public final class SQLiteRateLimitStore: RateLimitStore {
         try connection.run("INSERT INTO countersign_rate_limit_events (key, at) VALUES (?, ?)", [key, date.timeIntervalSince1970])
     }
 
+    public func forget(key: String) throws {
+        try connection.run("DELETE FROM countersign_rate_limit_events WHERE key = ?", [key])
+    }
+
     public func prune(before date: Date) throws {
         try connection.run("DELETE FROM countersign_rate_limit_events WHERE at < ?", [date.timeIntervalSince1970])
     }

@@ -15,7 +15,19 @@ enum SQLiteSchema {
         migrator.register("0100_phone_verifications", sql: phoneVerifications)
         migrator.register("0200_blocked_numbers", sql: blockedNumbers)
         migrator.register("0201_registrations", sql: registrations)
+        migrator.register("0300_verification_purpose", sql: verificationPurpose)
+        migrator.register("0301_recovery_codes", sql: recoveryCodes)
+        migrator.register("0302_session_client_address", sql: "ALTER TABLE countersign_sessions ADD COLUMN client_address TEXT NULL;")
     }
+
+    /// Keyed hashes of unused two-factor recovery codes; they go with their user.
+    static let recoveryCodes = """
+        CREATE TABLE countersign_recovery_codes (
+            user_id TEXT NOT NULL REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE,
+            code_hash TEXT NOT NULL,
+            PRIMARY KEY (user_id, code_hash)
+        ) WITHOUT ROWID;
+        """
 
     /// ASP.NET Core Identity's table as EF Core creates it in SQLite (names, types,
     /// nullability), plus FirstName and LastName. One difference: EF's EmailIndex is not unique
@@ -124,5 +136,29 @@ enum SQLiteSchema {
         CREATE INDEX countersign_registrations_registered_at ON countersign_registrations (registered_at);
         INSERT INTO countersign_registrations (user_id, registered_at)
             SELECT "Id", CAST(strftime('%s', 'now') AS REAL) FROM "AspNetUsers";
+        """
+
+    /// One pending code per user *and purpose* (phone verification, sign-in, password reset):
+    /// SQLite cannot change a primary key in place, so the table is rebuilt.
+    static let verificationPurpose = """
+        CREATE TABLE countersign_phone_verifications_0300 (
+            user_id TEXT NOT NULL REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE,
+            purpose TEXT NOT NULL,
+            phone_number TEXT NOT NULL,
+            code_hash BLOB NULL,
+            expires_at REAL NOT NULL,
+            attempts INTEGER NOT NULL,
+            sends INTEGER NOT NULL,
+            last_sent_at REAL NOT NULL,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (user_id, purpose)
+        ) WITHOUT ROWID;
+        INSERT INTO countersign_phone_verifications_0300
+            (user_id, purpose, phone_number, code_hash, expires_at, attempts, sends, last_sent_at, created_at)
+            SELECT user_id, 'phone', phone_number, code_hash, expires_at, attempts, sends, last_sent_at, created_at
+            FROM countersign_phone_verifications;
+        DROP TABLE countersign_phone_verifications;
+        ALTER TABLE countersign_phone_verifications_0300 RENAME TO countersign_phone_verifications;
+        CREATE INDEX countersign_phone_verifications_expires_at ON countersign_phone_verifications (expires_at);
         """
 }

@@ -13,10 +13,11 @@ public final class SQLiteSessionStore: SessionStore {
         do {
             try connection.run("""
                 INSERT INTO countersign_sessions
-                    (id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                    (id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent, client_address)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, [session.idHash, session.userId, session.securityStamp, session.createdAt.timeIntervalSince1970,
-                      session.lastSeenAt.timeIntervalSince1970, session.expiresAt.timeIntervalSince1970, session.persistent])
+                      session.lastSeenAt.timeIntervalSince1970, session.expiresAt.timeIntervalSince1970, session.persistent,
+                      session.clientAddress])
         } catch is SQLiteUniqueViolation {
             throw StorageError.duplicateSession
         } catch let error as SQLiteError where error.code == .constraintForeignKey {
@@ -24,13 +25,17 @@ public final class SQLiteSessionStore: SessionStore {
         }
     }
 
+    static let columns = "id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent, client_address"
+
     public func session(idHash: String) throws -> SessionRecord? {
         try connection.queryFirst("SELECT \(Self.columns) FROM countersign_sessions WHERE id_hash = ?", [idHash], Self.record)
     }
 
-    static let columns = "id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent"
+    public func sessions(userId: String) throws -> [SessionRecord] {
+        try connection.query("SELECT \(Self.columns) FROM countersign_sessions WHERE user_id = ? ORDER BY created_at",
+                             [userId], Self.record)
+    }
 
-    /// Reads a row selected with `columns`.
     static func record(_ row: Statement) -> SessionRecord {
         SessionRecord(
             idHash: row.string(at: 0),
@@ -39,7 +44,8 @@ public final class SQLiteSessionStore: SessionStore {
             createdAt: Date(timeIntervalSince1970: row.double(at: 3)),
             lastSeenAt: Date(timeIntervalSince1970: row.double(at: 4)),
             expiresAt: Date(timeIntervalSince1970: row.double(at: 5)),
-            persistent: row.bool(at: 6)
+            persistent: row.bool(at: 6),
+            clientAddress: row.optionalString(at: 7)
         )
     }
 

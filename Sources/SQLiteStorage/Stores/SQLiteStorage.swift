@@ -18,6 +18,7 @@ public final class SQLiteStorage: StorageBackend {
     public let verifications: any VerificationStore
     public let blockedNumbers: any BlockedNumberStore
     public let registrations: any RegistrationLog
+    public let recoveryCodes: any RecoveryCodeStore
 
     /// Opens (creating it if missing) the SQLite file at `path`: the `storage.path` config key
     /// (default `countersign.db`), already resolved against the config file's folder. The
@@ -59,6 +60,7 @@ public final class SQLiteStorage: StorageBackend {
         verifications = SQLiteVerificationStore(connection: connection)
         blockedNumbers = SQLiteBlockedNumberStore(connection: connection)
         registrations = SQLiteRegistrationLog(connection: connection)
+        recoveryCodes = SQLiteRecoveryCodeStore(connection: connection)
     }
 
     @discardableResult

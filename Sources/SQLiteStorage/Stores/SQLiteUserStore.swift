@@ -92,6 +92,28 @@ public final class SQLiteUserStore: UserStore {
                    [phoneNumber, newSecurityStamp])
     }
 
+    public func setTwoFactorEnabled(userId: String, enabled: Bool) throws {
+        try update(userId, #""TwoFactorEnabled" = ?"#, [enabled])
+    }
+
+    public func updateSecurityStamp(userId: String, newSecurityStamp: String) throws {
+        try update(userId, #""SecurityStamp" = ?"#, [newSecurityStamp])
+    }
+
+    public func removePhoneNumber(userId: String, newSecurityStamp: String) throws {
+        try update(userId, #""PhoneNumber" = NULL, "PhoneNumberConfirmed" = 0, "TwoFactorEnabled" = 0, "SecurityStamp" = ?"#,
+                   [newSecurityStamp])
+    }
+
+    public func resetPassword(userId: String, hash: String, newSecurityStamp: String) throws {
+        try update(userId, #""PasswordHash" = ?, "SecurityStamp" = ?, "AccessFailedCount" = 0, "LockoutEnd" = NULL"#,
+                   [hash, newSecurityStamp])
+    }
+
+    public func delete(userId: String) throws -> Bool {
+        try connection.run(#"DELETE FROM "AspNetUsers" WHERE "Id" = ?"#, [userId]) == 1
+    }
+
     /// One UPDATE of the user's row that also sets a new ConcurrencyStamp, as every ASP.NET
     /// Identity write does. `assignments` is fixed SQL from this file, never user input.
     private func update(_ userId: String, _ assignments: String, _ arguments: SQLiteArguments) throws {

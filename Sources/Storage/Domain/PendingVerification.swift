@@ -4,6 +4,8 @@ import FoundationEssentials
 /// worker process can check it.
 public struct PendingVerification: Sendable, Equatable {
     public var userId: String
+    /// What the code is for; one pending code per user and purpose.
+    public var purpose: VerificationPurpose
     /// E.164: the number the code was sent to, and the one that is confirmed when it is right.
     public var phoneNumber: String
     /// The keyed hash of the code (`StoredCodeIssuer`); nil for providers that keep or derive
@@ -22,8 +24,9 @@ public struct PendingVerification: Sendable, Equatable {
     public var createdAt: Date
 
     public init(userId: String, phoneNumber: String, codeHash: [UInt8]?, expiresAt: Date, attempts: Int, sends: Int,
-                lastSentAt: Date, createdAt: Date) {
+                lastSentAt: Date, createdAt: Date, purpose: VerificationPurpose = .phoneNumber) {
         self.userId = userId
+        self.purpose = purpose
         self.phoneNumber = phoneNumber
         self.codeHash = codeHash
         self.expiresAt = expiresAt

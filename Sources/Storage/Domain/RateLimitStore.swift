@@ -36,6 +36,9 @@ public protocol RateLimitStore: AnyObject {
     /// limited: codes verified, wrong codes). One atomic insert; concurrent records all count.
     func record(key: String, at: Date) throws
 
+    /// Forgets every event under `key` (the limits of a deleted user).
+    func forget(key: String) throws
+
     /// Forgets events before `before` (pass `now` minus the longest window in use).
     func prune(before: Date) throws
 }

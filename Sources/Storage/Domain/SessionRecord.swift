@@ -16,9 +16,13 @@ public struct SessionRecord: Sendable, Equatable {
     public var expiresAt: Date
     /// "Remember me": the cookie outlives the browser session.
     public var persistent: Bool
+    /// The client address that signed in (for the user's own list of sign-ins); nil for
+    /// sessions from before it was kept.
+    public var clientAddress: String?
 
     public init(idHash: String, userId: String, securityStamp: String, createdAt: Date, lastSeenAt: Date,
-                expiresAt: Date, persistent: Bool) {
+                expiresAt: Date, persistent: Bool, clientAddress: String? = nil) {
+        self.clientAddress = clientAddress
         self.idHash = idHash
         self.userId = userId
         self.securityStamp = securityStamp

@@ -9,6 +9,10 @@ public protocol SessionStore: AnyObject {
 
     func session(idHash: String) throws -> SessionRecord?
 
+    /// Every stored session of the user, oldest first (ended ones may still be among them until
+    /// maintenance removes them; the caller checks validity).
+    func sessions(userId: String) throws -> [SessionRecord]
+
     /// Sets `lastSeenAt`. Touching a session that was deleted meanwhile does nothing.
     func touch(idHash: String, at: Date) throws
 

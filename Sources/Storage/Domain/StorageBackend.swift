@@ -28,6 +28,7 @@ public protocol StorageBackend: AnyObject {
     var blockedNumbers: any BlockedNumberStore { get }
     /// Registration times, for expiring unconfirmed accounts.
     var registrations: any RegistrationLog { get }
+    var recoveryCodes: any RecoveryCodeStore { get }
 
     /// Brings the schema up to date; returns the migrations this call applied. Safe to run from
     /// several processes, pools and machines at once: exactly one applies each migration, the

@@ -11,6 +11,8 @@ public enum StorageRow: Sendable, Equatable {
     case registration(userId: String, registeredAt: Date)
     case session(SessionRecord)
     case verification(PendingVerification)
+    /// Every unused two-factor recovery code of one user, as keyed hashes.
+    case recoveryCodes(userId: String, hashes: [String])
     case securityEvent(SecurityEvent)
     case blockedNumber(BlockedNumber)
 
@@ -20,9 +22,16 @@ public enum StorageRow: Sendable, Equatable {
         case .registration: .registrations
         case .session: .sessions
         case .verification: .verifications
+        case .recoveryCodes: .recoveryCodes
         case .securityEvent: .securityEvents
         case .blockedNumber: .blockedNumbers
         }
+    }
+
+    /// How many rows of its table it stands for (recovery codes come a user's set at a time).
+    public var rowCount: Int {
+        if case .recoveryCodes(_, let hashes) = self { return hashes.count }
+        return 1
     }
 }
 
@@ -33,6 +42,7 @@ public enum StorageTable: String, CaseIterable, Sendable {
     case registrations
     case sessions
     case verifications = "pending verifications"
+    case recoveryCodes = "recovery codes"
     case securityEvents = "security events"
     case blockedNumbers = "blocked numbers"
 }

@@ -37,4 +37,24 @@ public protocol UserStore: AnyObject {
 
     /// After a verified code: stores the E.164 number, marks it confirmed and sets a new stamp.
     func confirmPhoneNumber(userId: String, phoneNumber: String, newSecurityStamp: String) throws
+
+    /// Sets `TwoFactorEnabled`.
+    func setTwoFactorEnabled(userId: String, enabled: Bool) throws
+
+    /// A new security stamp alone: ends every sign-in, link, code and remembered browser bound
+    /// to the old one.
+    func updateSecurityStamp(userId: String, newSecurityStamp: String) throws
+
+    /// Removes the phone: `PhoneNumber` NULL, `PhoneNumberConfirmed` 0, `TwoFactorEnabled` 0
+    /// (two-factor sign-in needs the phone) and a new security stamp, in one UPDATE.
+    func removePhoneNumber(userId: String, newSecurityStamp: String) throws
+
+    /// A forgotten password replaced: new hash, new security stamp, and no lockout (count 0,
+    /// `LockoutEnd` NULL), in one UPDATE. `TwoFactorEnabled` is left as it is.
+    func resetPassword(userId: String, hash: String, newSecurityStamp: String) throws
+
+    /// Deletes the user's row (`DELETE FROM "AspNetUsers" WHERE "Id" = ?`); rows tied to it by
+    /// foreign keys (sessions, pending codes, recovery codes) go with it. Returns whether a row
+    /// was deleted. Security events stay: they hold the id, never the email or the name.
+    func delete(userId: String) throws -> Bool
 }

@@ -68,6 +68,7 @@ import Testing
         let world = try VerificationWorld()
         #expect(try world.database.scalar("SELECT count(*) FROM countersign_migrations WHERE name = '0100_phone_verifications'") == 1)
         #expect(try world.storage.pendingMigrations().isEmpty)
+        #expect(try world.database.scalar("SELECT count(*) FROM countersign_migrations WHERE name = '0300_verification_purpose'") == 1)
         #expect(try world.storage.migrate().isEmpty)
     }
 
