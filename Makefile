@@ -12,7 +12,7 @@ run: deps release
 	@scripts/dev-run.sh $(BIN_RELEASE)
 
 # The storage suites that run a second time on PostgreSQL (same test code, both engines).
-POSTGRES_SUITES := StorageTests\.(UserStoreTests|SessionStoreTests|RateLimitStoreTests|SecurityEventLogTests|ConcurrentRegistrationTests|BlockedNumberStoreTests|PostgresSchemaTests|StorageCopyTests)|PhoneTests
+POSTGRES_SUITES := StorageTests\.(UserStoreTests|SessionStoreTests|RateLimitStoreTests|SecurityEventLogTests|ConcurrentRegistrationTests|BlockedNumberStoreTests|AccountRecoveryStoreTests|PostgresSchemaTests|StorageCopyTests)|PhoneTests
 
 ## test: every test: Swift unit and in-process tests (storage on SQLite and on PostgreSQL), the
 ## binary behind real nginx, a browser. A private PostgreSQL server runs for the whole of it.
@@ -22,16 +22,24 @@ test:
 	@scripts/test-postgres.sh $(MAKE) --no-print-directory test-suites
 	@echo "make test: all suites passed"
 
+# The integration tests that run a second time with every site on PostgreSQL: the account and
+# phone flows, sign-in, limits and abuse guards, two pools on one database, the outage.
+POSTGRES_INTEGRATION := $(addprefix Tests/Integration/,test_storage.py test_register.py test_email_confirmation.py \
+	test_login.py test_manage.py test_phone_flow.py test_abuse.py test_two_factor.py test_password_reset.py \
+	test_phone_change_and_personal_data.py test_operations.py)
+
 test-suites:
 	swift test --parallel
 	COUNTERSIGN_TEST_STORAGE=postgres swift test --parallel --filter '$(POSTGRES_SUITES)'
 	python3 -m pytest -q -p no:cacheprovider Tests/Integration
+	COUNTERSIGN_IT_STORAGE=postgres python3 -m pytest -q -p no:cacheprovider $(POSTGRES_INTEGRATION)
 
 ## bench: requests per second through nginx and worker memory (prints numbers, asserts nothing).
 bench: 
 	@scripts/install-deps.sh --bench
 	$(SWIFT_BUILD) -c release
 	python3 Tests/Integration/bench.py $(BIN_RELEASE)
+	python3 Tests/Integration/callgrind_hot_path.py $(BIN_RELEASE)
 
 deps:
 	@scripts/install-deps.sh

@@ -9,8 +9,8 @@ packages=(
   nginx-light python3 python3-pip
 )
 case "${1:-}" in
-  --test) packages+=(chromium chromium-driver sqlite3 curl spawn-fcgi postgresql) ;;
-  --bench) packages+=(wrk curl) ;;
+  --test) packages+=(chromium chromium-driver sqlite3 curl spawn-fcgi postgresql apache2 libapache2-mod-fcgid wrk systemd) ;;
+  --bench) packages+=(wrk curl valgrind) ;;
 esac
 
 missing=()
@@ -29,7 +29,15 @@ if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
+  # Packages with a service (nginx, apache2) must not start it: the tests run their own, on
+  # their own ports. policy-rc.d answering 101 tells invoke-rc.d not to start anything.
+  policy=""
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy"
+  fi
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [[ -z "$policy" ]] || $sudo rm -f "$policy"
 fi
 
 if [[ "${1:-}" == "--test" ]]; then

@@ -30,6 +30,8 @@ enum CGIEnvironment {
             remoteAddress: parameters["REMOTE_ADDR"] ?? ""
         )
         request.bodyExceedsLimit = bodyExceedsLimit
+        // libfcgi adds FCGI_ROLE from the BEGIN_REQUEST record; the client cannot set it.
+        request.isAuthorizerRole = parameters["FCGI_ROLE"] == "AUTHORIZER"
         return request
     }
 

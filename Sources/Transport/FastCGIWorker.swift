@@ -28,10 +28,17 @@ public final class FastCGIWorker {
     private let responder: Responder
     private let settings: Settings
     private let listenDescriptor: Int32 = 0
+    private let status: PoolStatusFile
+    private let slot: Int?
 
-    public init(responder: Responder, settings: Settings) {
+    /// - Parameters:
+    ///   - status: the pool's shared memory; with `slot` (from the supervisor), the worker keeps
+    ///     its state (idle/busy) and request count there for `countersign status`.
+    public init(responder: Responder, settings: Settings, status: PoolStatusFile = .anonymous(), slot: Int? = nil) {
         self.responder = responder
         self.settings = settings
+        self.status = status
+        self.slot = slot
     }
 
     /// True when fd 0 is a listening socket (spawned by us, spawn-fcgi or mod_fcgid), false for
@@ -63,6 +70,7 @@ public final class FastCGIWorker {
         defer { FCGX_Free(&request, 1) }
 
         var served = 0
+        if let slot { status.setState(slot: slot, .idle) }
         while settings.maxRequests == 0 || served < settings.maxRequests {
             var descriptors = [
                 pollfd(fd: listenDescriptor, events: Int16(POLLIN), revents: 0),
@@ -82,9 +90,14 @@ public final class FastCGIWorker {
                 // problem (reset, aborted), not a reason to stop serving.
                 continue
             }
+            if let slot { status.setState(slot: slot, .busy) }
             serve(&request)
             FCGX_Finish_r(&request)
             served += 1
+            if let slot {
+                status.countRequest(slot: slot)
+                status.setState(slot: slot, .idle)
+            }
         }
         return served
     }
@@ -92,9 +105,12 @@ public final class FastCGIWorker {
     private func serve(_ request: inout FCGX_Request) {
         let parameters = Self.parameters(request.envp)
         let stream = request.in
-        let body = RequestBodyReader.read(declaredLength: RequestBodyReader.declaredLength(parameters), maxBody: settings.maxBody) { buffer in
-            Int(FCGX_GetStr(buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buffer.count), stream))
-        }
+        // An AUTHORIZER request (Apache mod_authnz_fcgi) has no stdin stream at all: reading one
+        // would wait for records that never come.
+        let body = parameters["FCGI_ROLE"] == "AUTHORIZER" ? RequestBodyReader.Body(bytes: [], exceedsLimit: false)
+            : RequestBodyReader.read(declaredLength: RequestBodyReader.declaredLength(parameters), maxBody: settings.maxBody) { buffer in
+                Int(FCGX_GetStr(buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buffer.count), stream))
+            }
         let httpRequest = CGIEnvironment.request(parameters: parameters, body: body.bytes, bodyExceedsLimit: body.exceedsLimit)
         let response = responder.respond(to: httpRequest)
         let bytes = CGIResponseEncoder.encode(response, includeBody: httpRequest.method != "HEAD")

@@ -8,6 +8,8 @@ import Glibc
 public struct ListeningSocket {
     public let descriptor: Int32
     public let address: ListenAddress
+    /// False for a socket someone else made (systemd): closing it leaves its file alone.
+    var removesFileOnClose = true
 
     /// Unix sockets get `mode` and, when given, `owner`/`group` (names or numeric ids), like
     /// php-fpm's `listen.mode/owner/group`. A unix path that another live server still answers
@@ -107,7 +109,7 @@ public struct ListeningSocket {
     /// Closes the socket and removes a unix socket file.
     public func close() {
         _ = Glibc.close(descriptor)
-        if case .unix(let path) = address { unlink(path) }
+        if removesFileOnClose, case .unix(let path) = address { unlink(path) }
     }
 
     private static func isAnswering(_ addr: inout sockaddr_un, length: socklen_t) -> Bool {

@@ -91,7 +91,7 @@ import Web
         #expect(deleted.header("Location") == "/Account/Login")
         #expect(!app.isSignedIn)
         #expect(try app.services.storage.users.user(id: id) == nil)
-        let connection = (app.services.storage as! SQLiteStorage).connection
+        let connection = app.sqliteConnection
         for table in ["countersign_sessions", "countersign_phone_verifications", "countersign_recovery_codes"] {
             #expect(try connection.queryFirst("SELECT COUNT(*) FROM \(table) WHERE user_id = ?", [id]) { $0.int(at: 0) } == 0)
         }

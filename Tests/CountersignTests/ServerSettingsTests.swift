@@ -36,7 +36,7 @@ import Testing
         let contract: Set<String> = [
             "server.listen", "server.allow_remote", "server.listen_mode", "server.listen_owner", "server.listen_group",
             "server.workers", "server.max_requests", "server.shutdown_timeout", "server.base_url", "server.mount",
-            "server.max_body", "server.after_login", "server.app_name", "server.trusted_proxies",
+            "server.max_body", "server.after_login", "server.app_name", "server.trusted_proxies", "server.status_allow",
             "storage.provider", "storage.path", "storage.url", "cookies.secret", "cookies.previous_secrets", "cookies.secure",
             "session.lifetime", "session.idle_timeout", "passwords.algorithm", "passwords.argon2_memory",
             "passwords.argon2_iterations", "passwords.argon2_parallelism", "passwords.pbkdf2_iterations",

@@ -211,3 +211,12 @@ func returnURL(inLoginRedirect location: String?) -> String? {
     guard let location, location.hasPrefix("/Account/Login?ReturnUrl=") else { return nil }
     return String(location.dropFirst("/Account/Login?ReturnUrl=".count)).removingPercentEncoding
 }
+
+extension TestApp {
+    /// The SQLite connection under the app's storage (behind the metrics wrapper), for tests
+    /// that look at what is stored.
+    var sqliteConnection: SQLiteConnection {
+        let metered = services.storage as! MeteredStorage
+        return (metered.backend as! SQLiteStorage).connection
+    }
+}

@@ -28,7 +28,7 @@ import Web
         #expect(page.text.contains("Recovery codes left: <strong>4</strong>"))
         #expect(TestApp.recoveryCodes(in: page.text).isEmpty)
         // Stored only as keyed hashes.
-        let stored = try (app.services.storage as! SQLiteStorage).connection.query("SELECT code_hash FROM countersign_recovery_codes", []) { $0.string(at: 0) }
+        let stored = try app.sqliteConnection.query("SELECT code_hash FROM countersign_recovery_codes", []) { $0.string(at: 0) }
         #expect(stored.count == 4 && stored.allSatisfy { !codes.contains($0) && $0.count == 64 })
     }
 

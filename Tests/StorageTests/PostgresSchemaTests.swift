@@ -68,7 +68,7 @@ struct PostgresSchemaTests {
     @Test func anUnreachableServerIsUnavailableAndTheConnectionRecovers() throws {
         let storage = PostgresStorage(connectionString: "host=127.0.0.1 port=1 connect_timeout=2", clock: ManualClock(),
                                       random: SecureRandom())
-        #expect(throws: StorageError.self) { try storage.ping() }
+        #expect(throws: StorageError.self) { try storage.ping(timeout: 1) }
         #expect(throws: StorageError.self) { try storage.users.user(id: "x") }
     }
 

@@ -36,6 +36,28 @@ struct SessionStoreTests {
         Set(try db.texts("SELECT id_hash FROM countersign_sessions").compactMap { $0 })
     }
 
+    @Test func deletingAUserTakesTheirSessionsAlong() throws {
+        try sessions.insert(session("ada-1"))
+        try sessions.insert(session("bob-1", user: bob))
+        #expect(try storage.users.delete(userId: ada.id) == true)
+        #expect(try storage.users.user(id: ada.id) == nil)
+        #expect(try sessions.session(idHash: session("ada-1").idHash) == nil)
+        #expect(try sessions.session(idHash: session("bob-1").idHash) != nil)
+        #expect(try storage.users.delete(userId: ada.id) == false, "no such user any more")
+    }
+
+    /// SQLite: the file gone. (PostgreSQL's outage is in PostgresSchemaTests and test_storage.py.)
+    @Test(.enabled(if: TestStorageEngine.current == .sqlite))
+    func pingAnswersWhileStorageWorksAndThrowsWhenTheFileIsGone() throws {
+        try storage.ping(timeout: 1)
+        try FileManager.default.removeItem(atPath: db.path)
+        #expect(throws: (any Error).self) { try storage.ping(timeout: 1) }
+    }
+
+    @Test func pingAnswersWhileStorageWorks() throws {
+        try storage.ping(timeout: 1)
+    }
+
     @Test func aSessionRoundTrips() throws {
         let one = session("remember-me", lastSeen: 90.5)
         try sessions.insert(one)

@@ -12,6 +12,8 @@ final class Application: Responder {
     let services: Services
     private let router: Router<Route>
     private var requestsSinceMaintenance = 0
+    /// The path of the matched route, for `/Metrics`; nil for a 404.
+    private var matchedPath: String?
 
     init(services: Services) {
         self.services = services
@@ -46,15 +48,24 @@ final class Application: Responder {
         // Every answer, whatever its type or status (/Auth, JSON, redirects, errors), so no
         // browser ever guesses a type for one of ours.
         response.setHeader("X-Content-Type-Options", "nosniff")
+        services.metrics.countRequest(path: matchedPath, mount: router.mount, status: response.status)
         return response
     }
 
     private func handle(_ request: Request, context: RequestContext) throws -> Response {
+        matchedPath = nil
+        if request.isAuthorizerRole {
+            matchedPath = router.mount + "/Authorizer"
+            return try Authorizer.handle(context)
+        }
         let route: Route
         switch router.match(method: request.method, path: request.path) {
-        case .found(let found): route = found
+        case .found(let found):
+            route = found
+            matchedPath = request.path
         case .notFound: throw HTTPError(404, message: "There is no page at this address.")
         case .methodNotAllowed(let allow):
+            matchedPath = request.path
             throw HTTPError(405, message: "This page does not accept \(request.method) requests.", headers: [.init("Allow", allow.joined(separator: ", "))])
         }
 

@@ -23,6 +23,9 @@ enum Routes {
         TwoFactorRoutes.add(to: &router)
         RecoveryRoutes.add(to: &router)
         PersonalDataRoutes.add(to: &router)
+        // Monitoring: no session, no form, no antiforgery, no cookies (as /Auth).
+        add("/Health", "GET", Route(isAuthCheck: true, handle: HealthPage.get))
+        add("/Metrics", "GET", Route(isAuthCheck: true, handle: MetricsPage.get))
         return router
     }
 }

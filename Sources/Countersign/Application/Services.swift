@@ -5,6 +5,7 @@ import Messaging
 import Phone
 import Storage
 import Timekeeping
+import Transport
 import Web
 
 /// Everything a worker builds once at start-up and hands to every request: settings, storage,
@@ -14,6 +15,8 @@ final class Services {
     let clock: WallClock
     let random: RandomSource
     let storage: any StorageBackend
+    /// The pool's counters (`/Metrics`); security events written through `storage` count there.
+    let metrics: PoolMetrics
     let passwordHasher: PasswordHasher
     let passwordPolicy: PasswordPolicy
     let email: EmailSender
@@ -60,7 +63,8 @@ final class Services {
 
     /// Reads the whole config: every problem is collected in `config`, and `finish` throws them
     /// all at once. Opening storage and templates happens only when the config is sound.
-    static func load(config: Config, shippedTemplates: String, clock: WallClock = SystemClock(), random: RandomSource = SecureRandom()) throws -> Services {
+    static func load(config: Config, shippedTemplates: String, clock: WallClock = SystemClock(), random: RandomSource = SecureRandom(),
+                     status: PoolStatusFile = .anonymous()) throws -> Services {
         let settings = AppSettings(config: config, shippedTemplates: shippedTemplates)
         let email = EmailProviders.make(config: config, clock: clock)
         let phone = PhoneProviders(config: config, settings: settings, clock: clock, random: random)
@@ -78,14 +82,16 @@ final class Services {
         }
         let storage = try openStorage(clock, random)
         return Services(settings: settings, clock: clock, random: random, storage: storage, email: email, templates: templates,
-                        sms: sms, phoneSettings: phone.settings, issuer: issuer)
+                        sms: sms, phoneSettings: phone.settings, issuer: issuer, status: status)
     }
 
     init(settings: AppSettings, clock: WallClock, random: RandomSource, storage: any StorageBackend, email: EmailSender, templates: TemplateEngine,
-         sms: SmsSender, phoneSettings: PhoneVerificationSettings, issuer: CodeIssuer) {
+         sms: SmsSender, phoneSettings: PhoneVerificationSettings, issuer: CodeIssuer, status: PoolStatusFile = .anonymous()) {
         self.settings = settings
         self.clock = clock
         self.random = random
+        metrics = PoolMetrics(file: status)
+        let storage = MeteredStorage(storage, metrics: metrics, parser: settings.phone.parser)
         self.storage = storage
         self.email = email
         self.templates = templates

@@ -5,6 +5,7 @@ struct CommandLineOptions {
         case checkConfig = "check-config"
         case sendTestSms = "send-test-sms"
         case events, number
+        case status, user
         case storage
         case help
     }
@@ -15,6 +16,8 @@ struct CommandLineOptions {
     /// Options that take a value: `--since 1h`, `--user EMAIL`, `--until 30d`, `--from-sqlite PATH`.
     var values: [String: String] = [:]
     static let valueOptions: Set<String> = ["--since", "--user", "--until", "--from-sqlite"]
+    /// `status --json`.
+    var json = false
 
     struct UsageError: Error { let message: String }
 
@@ -30,6 +33,8 @@ struct CommandLineOptions {
             } else if Self.valueOptions.contains(argument) {
                 guard let value = remaining.popFirst(), !value.isEmpty else { throw UsageError(message: "\(argument) needs a value") }
                 guard options.values.updateValue(value, forKey: argument) == nil else { throw UsageError(message: "\(argument) given twice") }
+            } else if argument == "--json" {
+                options.json = true
             } else if argument == "--help" || argument == "-h" {
                 options.command = .help
             } else if argument.hasPrefix("-") && argument.count > 1 && !argument.hasPrefix("+") {
@@ -63,8 +68,13 @@ struct CommandLineOptions {
                             the security events as JSON Lines, oldest first
       number block +E164 [--until 30d] | number unblock +E164 | number list
                             the operator's block list: no SMS is ever sent to a blocked number
+      status [--json]       the running pool of this config: supervisor, workers, requests, restarts
+                            (exit 1 when none runs)
+      user show|unlock|sign-out|delete EMAIL
+                            for operators: show a user, clear a lockout, end every sign-in, delete
+                            (exit 1 when there is no such user)
       storage copy --from-sqlite PATH
-                            copy a SQLite database (users, sign-ins, pending codes, events, blocks)
+                            copy a SQLite database (users, sign-ins, codes, events, blocks)
                             into the empty PostgreSQL database of the config, in one transaction
 
     The config file is --config FILE, else $COUNTERSIGN_CONFIG, else /etc/countersign/countersign.conf.

@@ -10,9 +10,9 @@ import Glibc
 
 /// What each mode of `countersign` does once the options are parsed.
 enum Commands {
-    static func loadServices(configPath: String, environment: [String: String]) throws -> Services {
+    static func loadServices(configPath: String, environment: [String: String], status: PoolStatusFile = .anonymous()) throws -> Services {
         let config = Config(path: configPath, environment: environment)
-        let services = try Services.load(config: config, shippedTemplates: ShippedFiles.templatesDirectory)
+        let services = try Services.load(config: config, shippedTemplates: ShippedFiles.templatesDirectory, status: status)
         for warning in config.warnings { CountersignCommand.printError(warning.description) }
         if let reason = services.passwordPolicy.dictionaryUnavailableReason {
             Log.error("password dictionary check disabled: \(reason) (install cracklib-runtime)")
@@ -28,6 +28,18 @@ enum Commands {
     }
 
     static func checkConfig(configPath: String, environment: [String: String]) throws -> Int32 {
+        let (problems, _) = configProblems(configPath: configPath, environment: environment)
+        guard problems.isEmpty else {
+            CountersignCommand.printError(problems.map(\.description).joined(separator: "\n"))
+            return 2
+        }
+        print("\(configPath): ok")
+        return 0
+    }
+
+    /// What `check-config` checks, without sending anything: every key, every chosen provider's
+    /// settings, the templates. Also the reload check of `serve` on SIGHUP.
+    static func configProblems(configPath: String, environment: [String: String]) -> ([ConfigProblem], AppSettings) {
         let config = Config(path: configPath, environment: environment)
         let settings = AppSettings(config: config, shippedTemplates: ShippedFiles.templatesDirectory)
         _ = EmailProviders.make(config: config)
@@ -47,21 +59,26 @@ enum Commands {
             }
         }
         for warning in config.warnings { CountersignCommand.printError(warning.description) }
-        guard problems.isEmpty else {
-            CountersignCommand.printError(problems.map(\.description).joined(separator: "\n"))
-            return 2
-        }
-        print("\(configPath): ok")
-        return 0
+        return (problems, settings)
     }
 
     /// A worker: a listening socket is already on fd 0 (our supervisor, spawn-fcgi, mod_fcgid).
+    /// Under our supervisor it finds the pool's status file and its slot in the environment.
     static func serveAsWorker(configPath: String, environment: [String: String]) throws -> Int32 {
-        let services = try loadServices(configPath: configPath, environment: environment)
+        var status = PoolStatusFile.anonymous()
+        var slot: Int?
+        if let path = environment[Supervisor.statusFileVariable], !path.isEmpty,
+           let index = environment[Supervisor.slotVariable].flatMap({ Int($0) }),
+           let shared = PoolStatusFile.open(path: path, writable: true) {
+            status = shared
+            slot = index
+        }
+        let services = try loadServices(configPath: configPath, environment: environment, status: status)
         try services.bringSchemaUpToDateIfReachable()
         let worker = FastCGIWorker(
             responder: Application(services: services),
-            settings: .init(maxBody: services.settings.server.maxBody, maxRequests: services.settings.server.maxRequests)
+            settings: .init(maxBody: services.settings.server.maxBody, maxRequests: services.settings.server.maxRequests),
+            status: status, slot: slot
         )
         try worker.run()
         return 0
@@ -75,17 +92,43 @@ enum Commands {
         return 0
     }
 
-    /// The supervisor: validate everything, bring the schema up to date, bind, run the pool.
+    /// The supervisor: validate everything, bring the schema up to date, bind (or take the
+    /// socket systemd passed), create the status file, run the pool.
     static func supervise(configPath: String, environment: [String: String]) throws -> Int32 {
         let services = try loadServices(configPath: configPath, environment: environment)
         try services.bringSchemaUpToDateIfReachable()
         Maintenance(services: services).run()
         let server = services.settings.server
-        let socket = try ListeningSocket.bind(server.listen, mode: mode_t(server.listenMode), owner: server.listenOwner, group: server.listenGroup)
-        Log.info("listening on \(server.listen) with \(server.workers) workers")
+        let socket: ListeningSocket
+        if let passed = try ListeningSocket.passedBySystemd(environment: environment) {
+            socket = passed
+            Log.info("listening on \(passed.address) passed by systemd (socket activation) with \(server.workers) workers")
+        } else {
+            socket = try ListeningSocket.bind(server.listen, mode: mode_t(server.listenMode), owner: server.listenOwner, group: server.listenGroup)
+            Log.info("listening on \(server.listen) with \(server.workers) workers")
+        }
+        let statusPath = PoolStatusFile.path(for: server.listen, configPath: configPath)
+        let status: PoolStatusFile
+        do {
+            status = try PoolStatusFile.create(path: statusPath)
+        } catch {
+            // Serving matters more than being watched: go on, each worker counting for itself.
+            Log.error("cannot create the pool status file: \(error); `countersign status` and pool-wide /Metrics are unavailable")
+            status = .anonymous()
+        }
+        let arguments = ["serve", "--config", configPath]
         let supervisor = Supervisor(
             socket: socket,
-            settings: .init(workers: server.workers, shutdownTimeout: server.shutdownTimeout, workerArguments: ["serve", "--config", configPath]),
+            settings: .init(workers: server.workers, shutdownTimeout: server.shutdownTimeout, workerArguments: arguments),
+            status: status,
+            reload: {
+                let (problems, settings) = configProblems(configPath: configPath, environment: environment)
+                guard problems.isEmpty else { return .refused(problems.map(\.description).joined(separator: "\n")) }
+                if settings.server.listen != server.listen {
+                    Log.info("server.listen changed to \(settings.server.listen); a reload keeps the socket, restart to move it")
+                }
+                return .accepted(.init(workers: settings.server.workers, shutdownTimeout: settings.server.shutdownTimeout, workerArguments: arguments))
+            },
             log: { Log.info($0) }
         )
         return supervisor.run()

@@ -43,6 +43,14 @@ public enum CountersignCommand {
         case .number:
             return run { try OperatorCommands.number(configPath: configPath, environment: environment, arguments: options.arguments,
                                                      until: options.values["--until"]) }
+        case .status:
+            return StatusCommand.run(configPath: configPath, environment: environment, json: options.json)
+        case .user:
+            guard options.arguments.count == 2 else {
+                printError("countersign: usage: countersign user show|unlock|sign-out|delete EMAIL --config FILE")
+                return 2
+            }
+            return run { try UserCommand.run(action: options.arguments[0], email: options.arguments[1], configPath: configPath, environment: environment) }
         case .storage:
             guard options.arguments == ["copy"], let source = options.values["--from-sqlite"], options.values.count == 1 else {
                 printError("countersign: usage: countersign storage copy --from-sqlite PATH --config FILE")

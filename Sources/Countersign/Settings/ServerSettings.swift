@@ -8,7 +8,7 @@ import Web
 /// Keys: `server.listen`, `server.allow_remote`, `server.listen_mode`, `server.listen_owner`,
 /// `server.listen_group`, `server.workers`, `server.max_requests`, `server.shutdown_timeout`,
 /// `server.base_url` (required), `server.mount`, `server.max_body`, `server.after_login`,
-/// `server.app_name`, `server.trusted_proxies`.
+/// `server.app_name`, `server.trusted_proxies`, `server.status_allow`.
 struct ServerSettings {
     var listen: ListenAddress
     var listenMode: UInt32
@@ -27,6 +27,8 @@ struct ServerSettings {
     var afterLogin: String
     var appName: String
     var trustedProxies: [CIDR]
+    /// Clients (after `trustedProxies`) that may read `/Metrics`.
+    var statusAllow: [CIDR]
 
     init(config: Config) {
         let listenText = config.string("server.listen", default: "unix:countersign.sock")
@@ -81,6 +83,14 @@ struct ServerSettings {
                 trustedProxies.append(try CIDR(item))
             } catch {
                 config.fail("server.trusted_proxies", "\(error)")
+            }
+        }
+        statusAllow = []
+        for item in config.list("server.status_allow", default: ["127.0.0.1/32", "::1/128"]) {
+            do {
+                statusAllow.append(try CIDR(item))
+            } catch {
+                config.fail("server.status_allow", "\(error)")
             }
         }
     }

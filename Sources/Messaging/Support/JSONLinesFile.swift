@@ -14,8 +14,7 @@ struct JSONLinesFile {
 
     func append(_ fields: [(String, String?)]) throws(JSONLinesFileError) {
         let line = Array((JSONString.object(fields) + "\n").utf8)
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw JSONLinesFileError(path: path, operation: "open", errno: errno) }
+        let fd = try openForAppend()
         defer { close(fd) }
         while true {
             let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -25,6 +24,22 @@ struct JSONLinesFile {
             // A short write (disk full): the line is cut; say so rather than append the rest later.
             throw JSONLinesFileError(path: path, operation: "write", message: "short write (\(written) of \(line.count) bytes)")
         }
+    }
+}
+
+extension JSONLinesFile {
+    /// The outbox, created 0600 whatever the process's umask at that moment (another thread may
+    /// have narrowed or widened it); an existing file keeps the mode its operator gave it.
+    private func openForAppend() throws(JSONLinesFileError) -> Int32 {
+        let created = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if created >= 0 {
+            fchmod(created, 0o600)
+            return created
+        }
+        guard errno == EEXIST else { throw JSONLinesFileError(path: path, operation: "open", errno: errno) }
+        let existing = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard existing >= 0 else { throw JSONLinesFileError(path: path, operation: "open", errno: errno) }
+        return existing
     }
 }
 

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import Crypto
 import Storage
 import Timekeeping
@@ -55,7 +56,14 @@ public final class PostgresStorage: StorageBackend {
         try connection.transaction(body)
     }
 
-    public func ping() throws {
-        _ = try connection.query("SELECT 1") { $0.int(at: 0) }
+    /// A round trip bounded by `timeout`: the statement is cancelled by the server after it
+    /// (`statement_timeout`); a server that cannot be reached fails within libpq's connect
+    /// timeout.
+    public func ping(timeout: TimeInterval) throws {
+        let milliseconds = max(1, Int(timeout * 1000))
+        try connection.transaction {
+            try connection.execute("SET LOCAL statement_timeout = \(milliseconds)")
+            _ = try connection.query("SELECT 1") { $0.int(at: 0) }
+        }
     }
 }

@@ -18,6 +18,7 @@ public final class SQLiteConnection {
     /// The file this connection opened.
     public let path: String
     let handle: OpaquePointer
+    private let busyTimeoutMilliseconds: Int32
     private var cache = StatementCache(capacity: 128)
     private var savepointDepth = 0
 
@@ -40,6 +41,7 @@ public final class SQLiteConnection {
         }
         self.path = path
         self.handle = opened
+        self.busyTimeoutMilliseconds = Int32(clamping: busyTimeoutMilliseconds)
         // From here on `deinit` runs if `init` throws, and closes the handle.
         sqlite3_extended_result_codes(handle, 1)
         let timeout = Int32(clamping: busyTimeoutMilliseconds)
@@ -198,6 +200,25 @@ public final class SQLiteConnection {
                 try? execute("RELEASE \(name)")
             }
             throw error
+        }
+    }
+
+    // MARK: Health
+
+    /// Takes the write lock and gives it back at once, waiting at most `busyTimeoutMilliseconds`:
+    /// a database another process keeps locked, or a file removed or replaced under us (the open
+    /// handle would still answer from the old inode), throws.
+    public func ping(busyTimeoutMilliseconds: Int) throws {
+        if path != ":memory:" {
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+                throw SQLiteError(code: .cantOpen, message: "\(path) is missing or not a file")
+            }
+        }
+        sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
+        defer { sqlite3_busy_timeout(handle, self.busyTimeoutMilliseconds) }
+        try transaction {
+            _ = try queryFirst("SELECT count(*) FROM sqlite_master") { $0.int(at: 0) }
         }
     }
 

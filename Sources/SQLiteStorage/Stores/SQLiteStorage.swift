@@ -1,3 +1,4 @@
+import FoundationEssentials
 import Crypto
 import Storage
 import Timekeeping
@@ -77,7 +78,7 @@ public final class SQLiteStorage: StorageBackend {
         try connection.transaction(body)
     }
 
-    public func ping() throws {
-        _ = try connection.query("SELECT 1") { $0.int(at: 0) }
+    public func ping(timeout: TimeInterval) throws {
+        try connection.ping(busyTimeoutMilliseconds: Int(timeout * 1000))
     }
 }

@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// Everything a worker keeps in shared storage, behind one object per engine: `SQLiteStorage`
 /// (one file, the pool of one machine) and `PostgresStorage` (one database, pools on many
 /// machines). Built once per worker process by the storage registry from `storage.provider`
@@ -39,11 +41,13 @@ public protocol StorageBackend: AnyObject {
     /// Migrations not yet applied, in order; changes nothing.
     func pendingMigrations() throws -> [String]
 
+    /// Answers whether storage works now, for `/Health`: throws when it cannot take a write
+    /// (SQLite) or answer a query (PostgreSQL) within `timeout` seconds — locked, gone,
+    /// unreachable. Changes nothing; safe from any process at any time.
+    func ping(timeout: TimeInterval) throws
+
     /// Runs `body` atomically: every store call inside it commits together or not at all (see
     /// the transaction contract above). Nested calls join the outer transaction.
     @discardableResult
     func transaction<T>(_ body: () throws -> T) throws -> T
-
-    /// A cheap round trip (`/Health`): throws when the storage does not answer.
-    func ping() throws
 }

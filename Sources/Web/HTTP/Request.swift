@@ -14,6 +14,9 @@ public struct Request: Sendable {
     /// Set by the transport when the body was larger than `server.max_body` and was not read;
     /// the app answers 413 once the route and sign-in checks have passed (CONTRACT.md §3 order).
     public var bodyExceedsLimit = false
+    /// The FastCGI AUTHORIZER role (Apache mod_authnz_fcgi): the question is "may this request
+    /// through?", whatever its path. Set by the transport from `FCGI_ROLE`, never from a header.
+    public var isAuthorizerRole = false
 
     public init(
         method: String,
