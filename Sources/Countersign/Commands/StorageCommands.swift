@@ -19,7 +19,9 @@ enum StorageCommands {
             return 2
         }
         let services = try Commands.loadServices(configPath: configPath, environment: environment)
-        guard let target = services.storage as? any StorageImporting else {
+        // The engine itself, not the metered view the pages use (copied events are not new ones).
+        let storage = (services.storage as? MeteredStorage)?.backend ?? services.storage
+        guard let target = storage as? any StorageImporting else {
             CountersignCommand.printError(wrongTarget)
             return 2
         }
