@@ -33,16 +33,18 @@ let package = Package(
         // Swift layers, bottom to top.
         .target(name: "Timekeeping", path: "Sources/Timekeeping"),
         .target(name: "Config", path: "Sources/Config"),
+        .target(name: "JSON", path: "Sources/JSON"),
+        .target(name: "Spawning", path: "Sources/Spawning"),
         .target(name: "Crypto", dependencies: ["COpenSSL", "CArgon2", "CPwQuality", "Timekeeping"], path: "Sources/Crypto"),
         // Storage: the engine-neutral protocols; one module per engine, each owning its C
         // library, its SQL and its migrations.
         .target(name: "Storage", dependencies: ["Crypto", "Timekeeping"], path: "Sources/Storage"),
         .target(name: "SQLiteStorage", dependencies: ["CSQLite", "Storage", "Crypto", "Timekeeping"], path: "Sources/SQLiteStorage"),
         .target(name: "PostgresStorage", dependencies: ["CPostgres", "Storage", "Crypto", "Timekeeping"], path: "Sources/PostgresStorage"),
-        .target(name: "Messaging", dependencies: ["CCurl", "Config", "Timekeeping"], path: "Sources/Messaging"),
+        .target(name: "Messaging", dependencies: ["CCurl", "Config", "JSON", "Spawning", "Timekeeping"], path: "Sources/Messaging"),
         .target(name: "Phone", dependencies: ["CPhoneNumber", "Config", "Crypto", "Storage", "Messaging", "Web"], path: "Sources/Phone"),
-        .target(name: "Web", dependencies: ["Crypto", "Timekeeping"], path: "Sources/Web"),
-        .target(name: "Transport", dependencies: ["CFastCGI", "Web"], path: "Sources/Transport"),
+        .target(name: "Web", dependencies: ["Crypto", "JSON", "Timekeeping"], path: "Sources/Web"),
+        .target(name: "Transport", dependencies: ["CFastCGI", "Spawning", "Web"], path: "Sources/Transport"),
         .target(
             name: "Countersign",
             dependencies: ["Config", "Crypto", "Storage", "SQLiteStorage", "PostgresStorage", "Messaging", "Phone", "Web", "Transport"],

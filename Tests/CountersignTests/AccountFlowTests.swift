@@ -43,6 +43,24 @@ import Web
         #expect(manage.text.contains("+12015550123"))
         #expect(manage.text.contains("<span class=\"badge ok\">confirmed</span>"))
         #expect(manage.text.contains("Hello Ada!"))
+
+        // The audit trail names each step with the kinds readers of the table know.
+        let kinds = try app.services.storage.events.events(userId: stored.id, limit: 10).map(\.kind)
+        #expect(Set(kinds) == ["registered", "confirmation-email-sent", "email-confirmed", "signed-in"])
+        #expect(kinds.count == 4)
+    }
+
+    /// Ids and stamps come from the injected random source, so the same bytes give the same user.
+    @Test func registrationTakesTheUserIdFromTheRandomSource() throws {
+        let users = try (0..<2).map { _ in
+            let app = try TestApp(random: CountingRandom())
+            try app.register()
+            return try #require(try app.services.storage.users.user(normalizedEmail: "ADA@EXAMPLE.COM"))
+        }
+        #expect(users[0].id == users[1].id)
+        #expect(users[0].concurrencyStamp == users[1].concurrencyStamp)
+        #expect(users[0].id != users[0].concurrencyStamp)
+        #expect(users[0].id.count == 36 && users[0].id == users[0].id.lowercased())
     }
 
     @Test func confirmingTwiceIsHarmless() throws {

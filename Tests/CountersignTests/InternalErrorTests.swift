@@ -28,6 +28,10 @@ import Web
         let token = try app.antiforgeryToken(on: "/Account/Register")
         try Self.breakUserTable(of: app)
         Self.expectPlain500(try app.post("/Account/Register", TestApp.registration(email: "ada@example.com"), token: .given(token)))
+        // What the page hides goes to the log, one line naming the request and the cause.
+        #expect(app.logged.count == 1)
+        #expect(app.logged.first?.contains("error: POST /Account/Register: ") == true)
+        #expect(app.logged.first?.contains("no such table") == true)
     }
 
     @Test func aStorageFailureDuringSignInIsAPlain500AndTheWorkerGoesOn() throws {

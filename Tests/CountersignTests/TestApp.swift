@@ -1,5 +1,6 @@
 import SQLiteStorage
 import Config
+import Crypto
 import Foundation
 import Testing
 import Timekeeping
@@ -24,9 +25,12 @@ final class TestApp {
     let app: Application
     /// What a browser would send back: name → value.
     var cookies: [String: String] = [:]
+    private let logLines: LogLines
+    /// The lines the app logged, in order (instead of stderr).
+    var logged: [String] { logLines.lines }
 
     /// `extra` is appended to the minimal valid config (sections may repeat, keys may not).
-    init(extra: String = "", templates: String? = nil) throws {
+    init(extra: String = "", templates: String? = nil, random: RandomSource = SecureRandom()) throws {
         folder = NSTemporaryDirectory() + "countersign-app-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let text = """
@@ -47,7 +51,9 @@ final class TestApp {
         \(extra)
         """
         let config = Config(text: text, file: folder + "/countersign.conf", environment: [:])
-        services = try Services.load(config: config, shippedTemplates: Self.shippedTemplates, clock: clock)
+        let log = LogLines()
+        services = try Services.load(config: config, shippedTemplates: Self.shippedTemplates, clock: clock, random: random, log: Log(output: log.append))
+        logLines = log
         try services.storage.migrate()
         app = Application(services: services)
     }
@@ -200,6 +206,22 @@ final class TestApp {
             try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
     }
+}
+
+/// Predictable "random" bytes: each call returns a new run of one repeated byte.
+final class CountingRandom: RandomSource {
+    private var calls: UInt8 = 0
+
+    func bytes(_ count: Int) -> [UInt8] {
+        calls &+= 1
+        return Array(repeating: calls, count: count)
+    }
+}
+
+/// A log output a test can read back.
+final class LogLines {
+    private(set) var lines: [String] = []
+    func append(_ line: String) { lines.append(line) }
 }
 
 extension Response {

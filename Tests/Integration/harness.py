@@ -154,7 +154,6 @@ class Site:
         self.conf_path = root / "countersign.conf"
         self.socket_path = root / "countersign.sock"
         self.database = database or Database(root)
-        self.db_path = self.database.path
         self.email_path = root / "outbox" / "email.jsonl"
         self.sms_path = root / "outbox" / "sms.jsonl"
         self.serve_log = root / "serve.log"
@@ -163,6 +162,15 @@ class Site:
         self.serve: subprocess.Popen | None = None
         self.nginx: subprocess.Popen | None = None
         self._own_root = False
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file (for a PostgreSQL site, where it would be)."""
+        return self.database.path
+
+    @db_path.setter
+    def db_path(self, path: Path) -> None:
+        self.database.path = path
 
     # ----- life cycle -------------------------------------------------------------------------
 

@@ -282,6 +282,8 @@ def test_database_down_gives_503_and_the_workers_recover_by_themselves(tmp_path)
         assert "PostgreSQL" not in r.text and "SQLSTATE" not in r.text
         r = site.register()
         assert r.status_code == 503
+        health = requests.get(site.url("/Health"), timeout=10)
+        assert health.status_code == 503
         assert sorted(site.worker_pids()) == workers, "the workers stay up"
 
         forwarder.restore()
@@ -293,6 +295,8 @@ def test_database_down_gives_503_and_the_workers_recover_by_themselves(tmp_path)
             time.sleep(0.1)
         assert r.status_code == 200 and email in r.text
         assert site.register().status_code == 303
+        health = requests.get(site.url("/Health"), timeout=10)
+        assert health.status_code == 200 and health.text.strip() == "ok"
         assert sorted(site.worker_pids()) == workers
     finally:
         forwarder.restore()

@@ -39,30 +39,44 @@ import Timekeeping
 
     @Test func commandThatIgnoresStdinAndSucceedsIsFine() throws {
         let dir = try TemporaryDirectory()
-        let script = try dir.script("ignore", "exit 0")
+        let script = try dir.script("ignore", "touch \(dir.file("ran")); exit 0")
         let sender = CommandSmsSender(config: makeConfig("[sms]\ncommand = \(script)\n"))
         // Larger than a socket buffer, so the write meets a closed reader.
-        _ = try sender.send(SmsMessage(to: "+12015550123", body: String(repeating: "x", count: 1 << 20)))
+        let receipt = try sender.send(SmsMessage(to: "+12015550123", body: String(repeating: "x", count: 1 << 20)))
+        // The command ran, and its exit status 0 (not the refused write) decided the answer.
+        #expect(receipt.provider == "command")
+        #expect(receipt.messageId == nil)
+        #expect(FileManager.default.fileExists(atPath: dir.file("ran")))
     }
 
     @Test func hungCommandIsKilledAtTheTimeout() throws {
         let dir = try TemporaryDirectory()
-        let script = try dir.script("hang", "sleep 30")
+        let script = try dir.script("hang", "echo $$ > \(dir.file("pid")); exec sleep 30")
         let sender = CommandSmsSender(config: makeConfig("[sms]\ncommand = \(script)\n"), timeout: .milliseconds(300))
-        let started = Date()
+        // Left alone the command would exit 0 after 30 s and the send would succeed.
         let error = #expect(throws: SmsSendError.self) { try sender.send(SmsMessage(to: "+12015550123", body: "hi")) }
         #expect(error?.kind == .unavailable)
         #expect(error?.detail.contains("did not finish in time") == true)
-        #expect(Date().timeIntervalSince(started) < 3)
+        // Killed and reaped before `send` returned: the process no longer exists.
+        let pid = try #require(pid_t(try dir.read("pid").trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, 0) == -1 && errno == ESRCH)
     }
 
     @Test func timeoutAlsoKillsWhatTheCommandStarted() throws {
         let dir = try TemporaryDirectory()
-        let script = try dir.script("hang", "sleep 30 & echo $! > \(dir.file("pid")); wait")
+        // The command and what it starts hold the write end of a FIFO: once every writer is dead,
+        // the reader sees the hang-up. That is the signal to wait for, not a pause.
+        let fifo = dir.file("alive")
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        try #require(reader >= 0)
+        defer { close(reader) }
+        let script = try dir.script("hang", "exec 3> \(fifo); sleep 30 & echo $! > \(dir.file("pid")); wait")
         let sender = CommandSmsSender(config: makeConfig("[sms]\ncommand = \(script)\n"), timeout: .milliseconds(300))
         #expect(throws: SmsSendError.self) { try sender.send(SmsMessage(to: "+12015550123", body: "hi")) }
         let pid = try #require(Int(try dir.read("pid").trimmingCharacters(in: .whitespacesAndNewlines)))
-        Thread.sleep(forTimeInterval: 0.1)
+        var poller = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&poller, 1, 10_000) == 1 && poller.revents & Int16(POLLHUP) != 0, "the started process still holds the FIFO")
         // Gone, or a zombie waiting for its new parent to reap it: either way no longer running.
         let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
         let state = stat?.split(separator: ")").last?.split(separator: " ").first

@@ -33,11 +33,15 @@ public final class FakeHTTPServer: @unchecked Sendable {
         public var status: Int
         public var body: String
         public var delay: TimeInterval = 0
+        /// Held back until the test opens this gate (10 s at the most): a client that answers
+        /// with a timeout while the reply is held gave up on its own.
+        public var heldUntil: Gate?
 
-        public init(status: Int, body: String, delay: TimeInterval = 0) {
+        public init(status: Int, body: String, delay: TimeInterval = 0, heldUntil: Gate? = nil) {
             self.status = status
             self.body = body
             self.delay = delay
+            self.heldUntil = heldUntil
         }
     }
 
@@ -48,8 +52,11 @@ public final class FakeHTTPServer: @unchecked Sendable {
     private let handler: @Sendable (Request) -> Reply
     private let lock = NSLock()
     private var recorded: [Request] = []
+    private var sent = 0
 
     public var requests: [Request] { lock.withLock { recorded } }
+    /// How many replies have been written so far.
+    public var repliesSent: Int { lock.withLock { sent } }
 
     public init(handler: @escaping @Sendable (Request) -> Reply) throws {
         server = try LoopbackServer()
@@ -58,8 +65,8 @@ public final class FakeHTTPServer: @unchecked Sendable {
     }
 
     /// Always answers `status` with `body`.
-    public convenience init(status: Int, body: String, delay: TimeInterval = 0) throws {
-        try self.init { _ in Reply(status: status, body: body, delay: delay) }
+    public convenience init(status: Int, body: String, delay: TimeInterval = 0, heldUntil: Gate? = nil) throws {
+        try self.init { _ in Reply(status: status, body: body, delay: delay, heldUntil: heldUntil) }
     }
 
     deinit {
@@ -86,8 +93,10 @@ public final class FakeHTTPServer: @unchecked Sendable {
 
         let reply = handler(request)
         if reply.delay > 0 { Thread.sleep(forTimeInterval: reply.delay) }
+        if let gate = reply.heldUntil { _ = gate.wait(upTo: 10) }
         let bodyBytes = Array(reply.body.utf8)
         let response = "HTTP/1.1 \(reply.status) Fake\r\nContent-Type: application/json\r\nContent-Length: \(bodyBytes.count)\r\nConnection: close\r\n\r\n"
+        lock.withLock { sent += 1 }
         stream.write(Array(response.utf8) + bodyBytes)
     }
 }

@@ -187,7 +187,7 @@ import Testing
         let wrongMethod = HTTPError.methodNotAllowed(allow: ["GET", "HEAD", "POST"]).response
         #expect(wrongMethod.status == 405)
         #expect(wrongMethod.header("Allow") == "GET, HEAD, POST")
-        #expect(HTTPError.notFound.message == "Not Found")
+        #expect(HTTPError.notFound().message == "Not Found")
     }
 }
 

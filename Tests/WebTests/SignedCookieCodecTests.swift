@@ -103,27 +103,3 @@ import Timekeeping
         #expect(codec.open(value, purpose: "p") == nil)
     }
 }
-
-@Suite struct Base64URLCodingTests {
-    @Test(arguments: [
-        ([UInt8](), ""), ([0x66], "Zg"), ([0x66, 0x6F], "Zm8"), ([0x66, 0x6F, 0x6F], "Zm9v"),
-        ([0xFB, 0xFF], "-_8"), ([0xFF, 0xFF, 0xFE], "___-"),
-    ])
-    func knownVectors(bytes: [UInt8], text: String) {
-        #expect(Base64URLCoding.encode(bytes) == text)
-        #expect(Base64URLCoding.decode(text) == bytes)
-    }
-
-    @Test(arguments: ["Z", "Zh", "Zm9", "Zg==", "Zm+v", "Zm/v", "Zm9v ", "Zm 9v", "ZmB"])
-    func refusesNonCanonicalText(text: String) {
-        #expect(Base64URLCoding.decode(text) == nil)
-    }
-
-    @Test func roundTripsEveryLength() {
-        var random = SplitMix64(seed: 42)
-        for length in 0..<70 {
-            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-            #expect(Base64URLCoding.decode(Base64URLCoding.encode(bytes)) == bytes)
-        }
-    }
-}

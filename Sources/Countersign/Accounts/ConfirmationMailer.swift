@@ -37,7 +37,7 @@ struct ConfirmationMailer {
             html: try services.templates.render("email-confirm", values)
         )
         try services.email.send(message)
-        try services.storage.events.append(SecurityEvent(time: now, kind: "confirmation-email-sent", userId: user.id, ipAddress: nil, phoneNumber: nil, detail: nil))
+        try services.storage.events.append(SecurityEvent(time: now, kind: .confirmationEmailSent, userId: user.id, ipAddress: nil))
         return .sent
     }
 }

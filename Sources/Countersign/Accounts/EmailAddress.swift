@@ -21,18 +21,26 @@ enum EmailAddress {
         return nil
     }
 
-    /// `NormalizedEmail`: upper case as .NET's `ToUpperInvariant` does it — one scalar to one
-    /// scalar (so `ß` stays `ß`, where Swift's `uppercased()` would make it `SS`).
+    /// `NormalizedEmail`: upper case as .NET's `ToUpperInvariant` does it — the simple case
+    /// mapping of UnicodeData.txt, one scalar to one scalar, with no context (so `ß` stays `ß`,
+    /// where Swift's `uppercased()` would make it `SS`, and `ᾀ` becomes `ᾈ`, not `ἈΙ`).
     static func normalize(_ address: String) -> String {
         var result = String.UnicodeScalarView()
         for scalar in address.unicodeScalars {
-            let upper = scalar.properties.uppercaseMapping.unicodeScalars
-            if upper.count == 1, let single = upper.first {
-                result.append(single)
-            } else {
-                result.append(scalar)
-            }
+            result.append(simpleUppercase(scalar))
         }
         return String(result)
+    }
+
+    /// Swift exposes only the full mappings. Where the full uppercase is one scalar it is the
+    /// simple one; where it expands, the simple uppercase is the titlecase when that is one scalar
+    /// (Greek with ypogegrammeni: U+1F80 → U+1F88, U+1FB3 → U+1FBC), else there is none (`ß`,
+    /// `ŉ`, `ﬁ`). Checked against ICU's `u_toupper` for every scalar.
+    private static func simpleUppercase(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        let upper = scalar.properties.uppercaseMapping.unicodeScalars
+        if upper.count == 1, let single = upper.first { return single }
+        let title = scalar.properties.titlecaseMapping.unicodeScalars
+        if title.count == 1, let single = title.first { return single }
+        return scalar
     }
 }

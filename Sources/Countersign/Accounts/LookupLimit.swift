@@ -12,7 +12,7 @@ enum LookupLimit {
             key: "lookup-ip:" + ClientNetwork.limitKey(for: context.clientAddress),
             limit: context.services.settings.email.lookupsPerIPPerHour, window: 3600, now: context.now
         ) {
-            throw RetryAfter.error(retryAt: retryAt, now: context.now, what: "Too many attempts from your network.")
+            throw HTTPError.tooManyRequests(retryAfter: retryAt.timeIntervalSince(context.now), what: "Too many attempts from your network.")
         }
     }
 }

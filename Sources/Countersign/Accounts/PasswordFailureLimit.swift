@@ -24,7 +24,7 @@ struct PasswordFailureLimit {
         if let retryAt = try services.storage.rateLimits.check(
             key: Self.key(clientAddress), limit: services.settings.lockout.maxFailuresPerIPPerHour, window: 3600, now: now
         ) {
-            throw RetryAfter.error(retryAt: retryAt, now: now, what: "Too many failed password attempts from your network.")
+            throw HTTPError.tooManyRequests(retryAfter: retryAt.timeIntervalSince(now), what: "Too many failed password attempts from your network.")
         }
     }
 

@@ -66,7 +66,7 @@ enum SecurityNotice {
                 html: try services.templates.render("email-notice", values)
             ))
         } catch {
-            Log.error("the \(self) notice to user \(user.id) could not be sent: \(error)")
+            context.services.log.error("the \(self) notice to user \(user.id) could not be sent: \(error)")
         }
     }
 

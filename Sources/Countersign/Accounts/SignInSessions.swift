@@ -29,14 +29,16 @@ final class SignInSessions {
     private let secure: Bool
     private let codec: SignedCookieCodec
     static let purpose = "Countersign.Session"
+    private let log: Log
 
     /// `lastSeenAt` is written at most this often, so a busy user costs one write a minute,
     /// not one per page — or more often when the idle timeout itself is short.
     private var touchInterval: TimeInterval { min(60, settings.idleTimeout / 2) }
 
     init(store: SessionStore, users: UserStore, random: RandomSource, settings: SessionSettings, cookies: CookieSettings,
-         codec: SignedCookieCodec) {
+         codec: SignedCookieCodec, log: Log) {
         self.codec = codec
+        self.log = log
         self.store = store
         self.users = users
         self.random = random
@@ -68,10 +70,10 @@ final class SignInSessions {
             return SignIn(session: session, user: user)
         } catch let error as StorageError {
             if case .unavailable = error { throw error }
-            Log.error("reading the session failed: \(error)")
+            log.error("reading the session failed: \(error)")
             return nil
         } catch {
-            Log.error("reading the session failed: \(error)")
+            log.error("reading the session failed: \(error)")
             return nil
         }
     }

@@ -35,14 +35,14 @@ final class Application: Responder {
         } catch let error as HTTPError {
             response = errorPage(error, context: context)
         } catch where StorageOutage.isOutage(error) {
-            Log.error("\(request.method) \(request.path): \(error)")
+            services.log.error("\(request.method) \(request.path): \(error)")
             response = StorageOutage.response()
         } catch {
-            Log.error("\(request.method) \(request.path): \(error)")
+            services.log.error("\(request.method) \(request.path): \(error)")
             response = Self.internalError()
         }
         if context.storageUnavailable {
-            Log.error("\(request.method) \(request.path): storage unavailable while reading the sign-in")
+            services.log.error("\(request.method) \(request.path): storage unavailable while reading the sign-in")
             response = StorageOutage.response()
         }
         // Every answer, whatever its type or status (/Auth, JSON, redirects, errors), so no
@@ -63,10 +63,10 @@ final class Application: Responder {
         case .found(let found):
             route = found
             matchedPath = request.path
-        case .notFound: throw HTTPError(404, message: "There is no page at this address.")
+        case .notFound: throw HTTPError.notFound("There is no page at this address.")
         case .methodNotAllowed(let allow):
             matchedPath = request.path
-            throw HTTPError(405, message: "This page does not accept \(request.method) requests.", headers: [.init("Allow", allow.joined(separator: ", "))])
+            throw HTTPError.methodNotAllowed(allow: allow, message: "This page does not accept \(request.method) requests.")
         }
 
         if route.isAuthCheck {
@@ -83,7 +83,7 @@ final class Application: Responder {
 
         if isPost {
             if request.bodyExceedsLimit {
-                throw HTTPError(413, message: "The form was larger than this site accepts.")
+                throw HTTPError.contentTooLarge("The form was larger than this site accepts.")
             }
             context.form = try request.form()
         } else {
@@ -139,7 +139,7 @@ final class Application: Responder {
             response = try services.pages.page("error", title: Response.reasonPhrase(for: error.status), values, status: error.status, context: context)
             finish(&response, context: context)
         } catch let renderError {
-            Log.error("rendering the \(error.status) page failed: \(renderError)")
+            services.log.error("rendering the \(error.status) page failed: \(renderError)")
             response = .text("\(error.status) \(Response.reasonPhrase(for: error.status))\n\(error.message)\n", status: error.status)
         }
         for header in error.headers { response.headers.append((name: header.name, value: header.value)) }

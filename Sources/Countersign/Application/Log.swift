@@ -1,27 +1,23 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Messaging
 
-/// One line per event on stderr, which process managers and journald collect.
+/// One line per event, which process managers and journald collect from stderr. Passed in (built
+/// once per worker with `Services`), so a test can read what a request logged.
 /// Never pass secrets, codes or passwords here.
-enum Log {
-    static func error(_ message: String) { write("error", message) }
-    static func info(_ message: String) { write("info", message) }
+struct Log {
+    let output: LogOutput
 
-    private static func write(_ level: String, _ message: String) {
-        let line = "countersign[\(getpid())] \(level): \(message.split(separator: "\n").joined(separator: " "))\n"
-        Standard.error(line)
+    /// Lines go to `output` (stderr by default), prefixed with the process id and the level.
+    init(output: @escaping LogOutput = StandardError.write) {
+        self.output = output
     }
-}
 
-/// Writes to fd 2 directly: Glibc's `stderr` is a mutable global Swift 6 will not touch.
-enum Standard {
-    static func error(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-            if written <= 0 { return }
-            bytes = bytes.dropFirst(written)
-        }
+    func error(_ message: String) { write("error", message) }
+    func info(_ message: String) { write("info", message) }
+
+    private func write(_ level: String, _ message: String) {
+        output("countersign[\(getpid())] \(level): \(message.split(separator: "\n").joined(separator: " "))\n")
     }
 }

@@ -21,7 +21,7 @@ struct Maintenance {
                     registeredBefore: now.addingTimeInterval(-services.settings.email.unconfirmedLifetime), normalizedEmail: nil)
             }
         } catch {
-            Log.error("maintenance failed: \(error)")
+            services.log.error("maintenance failed: \(error)")
         }
     }
 }

@@ -33,6 +33,7 @@ final class Services {
     let sms: SmsSender
     let phoneSettings: PhoneVerificationSettings
     let phoneVerifier: PhoneVerifier
+    let log: Log
 
     /// A hash of nothing in particular, verified against when an address is unknown so that
     /// sign-in takes as long for unknown addresses as for known ones. Made once per worker.
@@ -47,7 +48,7 @@ final class Services {
     func bringSchemaUpToDate() throws {
         guard !schemaIsUpToDate else { return }
         let applied = try storage.migrate()
-        if !applied.isEmpty { Log.info("applied migrations \(applied.joined(separator: ", "))") }
+        if !applied.isEmpty { log.info("applied migrations \(applied.joined(separator: ", "))") }
         schemaIsUpToDate = true
     }
 
@@ -57,14 +58,14 @@ final class Services {
         do {
             try bringSchemaUpToDate()
         } catch where StorageOutage.isOutage(error) {
-            Log.error("storage unavailable at start-up, will retry at the next request: \(error)")
+            log.error("storage unavailable at start-up, will retry at the next request: \(error)")
         }
     }
 
     /// Reads the whole config: every problem is collected in `config`, and `finish` throws them
     /// all at once. Opening storage and templates happens only when the config is sound.
     static func load(config: Config, shippedTemplates: String, clock: WallClock = SystemClock(), random: RandomSource = SecureRandom(),
-                     status: PoolStatusFile = .anonymous()) throws -> Services {
+                     status: PoolStatusFile = .anonymous(), log: Log = Log()) throws -> Services {
         let settings = AppSettings(config: config, shippedTemplates: shippedTemplates)
         let email = EmailProviders.make(config: config, clock: clock)
         let phone = PhoneProviders(config: config, settings: settings, clock: clock, random: random)
@@ -82,11 +83,13 @@ final class Services {
         }
         let storage = try openStorage(clock, random)
         return Services(settings: settings, clock: clock, random: random, storage: storage, email: email, templates: templates,
-                        sms: sms, phoneSettings: phone.settings, issuer: issuer, status: status)
+                        sms: sms, phoneSettings: phone.settings, issuer: issuer, status: status, log: log)
     }
 
     init(settings: AppSettings, clock: WallClock, random: RandomSource, storage: any StorageBackend, email: EmailSender, templates: TemplateEngine,
-         sms: SmsSender, phoneSettings: PhoneVerificationSettings, issuer: CodeIssuer, status: PoolStatusFile = .anonymous()) {
+         sms: SmsSender, phoneSettings: PhoneVerificationSettings, issuer: CodeIssuer, status: PoolStatusFile = .anonymous(),
+         log: Log = Log()) {
+        self.log = log
         self.settings = settings
         self.clock = clock
         self.random = random
@@ -101,7 +104,8 @@ final class Services {
         let codec = SignedCookieCodec(secret: settings.cookies.secret, previousSecrets: settings.cookies.previousSecrets, clock: clock)
         flash = Flash(codec: codec, secure: settings.cookies.secure)
         antiforgery = Antiforgery(codec: codec, random: random, secure: settings.cookies.secure)
-        sessions = SignInSessions(store: storage.sessions, users: storage.users, random: random, settings: settings.session, cookies: settings.cookies, codec: codec)
+        sessions = SignInSessions(store: storage.sessions, users: storage.users, random: random, settings: settings.session, cookies: settings.cookies,
+                                  codec: codec, log: log)
         confirmationLinks = EmailConfirmationLinks(cookies: settings.cookies, lifetime: settings.email.confirmLifetime)
         resetLinks = EmailConfirmationLinks(cookies: settings.cookies, lifetime: settings.passwordReset.lifetime, purpose: "reset-password")
         cookieCodec = codec

@@ -1,5 +1,6 @@
 import Config
 import FoundationEssentials
+import Messaging
 import Storage
 import Transport
 #if canImport(Glibc)
@@ -84,7 +85,7 @@ public enum CountersignCommand {
     }
 
     static func printError(_ text: String) {
-        Standard.error(text.hasSuffix("\n") ? text : text + "\n")
+        StandardError.write(text)
     }
 
     private static func absolute(_ path: String) -> String {

@@ -8,7 +8,7 @@ enum HealthPage {
             try context.services.storage.ping(timeout: 1)
             return plain("ok\n", status: 200)
         } catch {
-            Log.error("health check: storage does not answer: \(error)")
+            context.services.log.error("health check: storage does not answer: \(error)")
             return plain("storage unavailable\n", status: 503)
         }
     }

@@ -14,7 +14,7 @@ enum ConfirmEmailPage {
         case .valid:
             if !user.emailConfirmed {
                 try services.storage.users.markEmailConfirmed(userId: user.id)
-                try services.storage.events.append(SecurityEvent(time: context.now, kind: "email-confirmed", userId: user.id, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
+                try services.storage.events.append(SecurityEvent(time: context.now, kind: .emailConfirmed, userId: user.id, ipAddress: context.clientAddress))
             }
             return try services.pages.page("confirm-email", title: "Email confirmed", ["confirmed": true], context: context)
         case .expired:

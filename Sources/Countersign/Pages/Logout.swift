@@ -5,7 +5,7 @@ import Web
 enum Logout {
     static func post(_ context: RequestContext) throws -> Response {
         if let signIn = context.signIn {
-            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: "signed-out", userId: signIn.user.id, ipAddress: context.clientAddress, phoneNumber: nil, detail: nil))
+            try context.services.storage.events.append(SecurityEvent(time: context.now, kind: .signedOut, userId: signIn.user.id, ipAddress: context.clientAddress))
         }
         context.addCookie(try context.services.sessions.end(context.signIn))
         context.forgetSignIn()

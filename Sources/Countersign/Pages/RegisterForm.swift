@@ -32,10 +32,8 @@ struct RegisterForm {
     func validate(services: Services) -> (errors: [String: String], validated: Validated?) {
         var errors: [String: String] = [:]
         if firstName.isEmpty { errors["FirstName"] = "The First Name field is required." }
-        else if firstName.count > Self.maxNameLength { errors["FirstName"] = "The First Name field must be at most \(Self.maxNameLength) characters." }
-        else if Self.hasControlCharacters(firstName) { errors["FirstName"] = "The First Name field cannot contain line breaks or control characters." }
-        if lastName.count > Self.maxNameLength { errors["LastName"] = "The Last Name field must be at most \(Self.maxNameLength) characters." }
-        else if Self.hasControlCharacters(lastName) { errors["LastName"] = "The Last Name field cannot contain line breaks or control characters." }
+        else if let problem = Self.problem(withName: firstName, label: "First Name") { errors["FirstName"] = problem }
+        if let problem = Self.problem(withName: lastName, label: "Last Name") { errors["LastName"] = problem }
         if let problem = EmailAddress.problem(with: email) { errors["Email"] = problem }
         var phone: PhoneNumber?
         if phoneNumber.isEmpty {
@@ -58,6 +56,12 @@ struct RegisterForm {
     /// confirmation email, and direction overrides would let it disguise itself. Refused: C0 and
     /// C1 controls (tab and newline included), the line and paragraph separators, and the bidi
     /// embedding, override and isolate controls. Joiners, which some scripts need, are kept.
+    static func problem(withName name: String, label: String) -> String? {
+        if name.count > maxNameLength { return "The \(label) field must be at most \(maxNameLength) characters." }
+        if hasControlCharacters(name) { return "The \(label) field cannot contain line breaks or control characters." }
+        return nil
+    }
+
     static func hasControlCharacters(_ name: String) -> Bool {
         name.unicodeScalars.contains { scalar in
             switch scalar.properties.generalCategory {

@@ -32,13 +32,13 @@ struct RegisterPage {
             return try render(form, errors: taken, status: 422, context: context)
         }
         let user = UserRecord(
-            id: UUID().uuidString.lowercased(),
+            id: Guid.random(using: services.random),
             userName: form.email, normalizedUserName: normalizedEmail,
             email: form.email, normalizedEmail: normalizedEmail,
             emailConfirmed: false,
             passwordHash: try services.passwordHasher.hash(form.password),
             securityStamp: SecurityStamp.generate(random: services.random),
-            concurrencyStamp: UUID().uuidString.lowercased(),
+            concurrencyStamp: Guid.random(using: services.random),
             phoneNumber: validated.phone.e164, phoneNumberConfirmed: false,
             twoFactorEnabled: false, lockoutEnd: nil, lockoutEnabled: true, accessFailedCount: 0,
             firstName: form.firstName, lastName: form.lastName.isEmpty ? nil : form.lastName
@@ -53,11 +53,11 @@ struct RegisterPage {
             // index decided, and this request gets the same answer as if it had come second.
             return try render(form, errors: taken, status: 422, context: context)
         }
-        try services.storage.events.append(SecurityEvent(time: context.now, kind: "registered", userId: user.id, ipAddress: context.clientAddress, phoneNumber: user.phoneNumber.map(EventNumber.mask), detail: nil))
+        try services.storage.events.append(SecurityEvent(time: context.now, kind: .registered, userId: user.id, ipAddress: context.clientAddress, phoneNumber: user.phoneNumber.map(EventNumber.mask)))
         do {
             _ = try ConfirmationMailer(services: services).send(to: user, now: context.now)
         } catch {
-            Log.error("sending the confirmation email for user \(user.id) failed: \(error)")
+            context.services.log.error("sending the confirmation email for user \(user.id) failed: \(error)")
             context.flash(.error, .confirmationNotSent)
         }
         return context.redirect("/RegistrationSuccessful")

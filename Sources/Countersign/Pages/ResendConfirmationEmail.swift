@@ -12,10 +12,10 @@ enum ResendConfirmationEmail {
            !user.emailConfirmed {
             do {
                 if case .limited = try ConfirmationMailer(services: services).send(to: user, now: context.now) {
-                    Log.info("confirmation email for user \(user.id) not sent: hourly limit reached")
+                    context.services.log.info("confirmation email for user \(user.id) not sent: hourly limit reached")
                 }
             } catch {
-                Log.error("resending the confirmation email for user \(user.id) failed: \(error)")
+                context.services.log.error("resending the confirmation email for user \(user.id) failed: \(error)")
             }
         }
         context.flash(.info, .confirmationSent)

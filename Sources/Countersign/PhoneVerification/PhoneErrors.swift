@@ -8,12 +8,12 @@ enum PhoneErrors {
     static func answer(_ error: PhoneVerificationError, number: String, context: RequestContext) throws -> Response {
         switch error {
         case .limited(let retryAt, _):
-            throw RetryAfter.error(retryAt: retryAt, now: context.now, what: error.userMessage)
+            throw HTTPError.tooManyRequests(retryAfter: retryAt.timeIntervalSince(context.now), what: error.userMessage)
         case .sendFailed(let failure) where failure.kind == .recipient:
             // The provider says this number cannot get texts: a problem with the input, not an outage.
             return try ConfirmPhoneNumberPage.render(number: number, error: error.userMessage, status: 422, context: context)
         case .sendFailed, .checkFailed:
-            Log.error("phone verification for user \(context.user?.id ?? "?"): \(error)")
+            context.services.log.error("phone verification for user \(context.user?.id ?? "?"): \(error)")
             return try ConfirmPhoneNumberPage.render(number: number, error: error.userMessage, status: 503, context: context)
         case .numberRefused:
             return try ConfirmPhoneNumberPage.render(number: number, error: error.userMessage, status: 422, context: context)
@@ -21,7 +21,7 @@ enum PhoneErrors {
             context.flash(.info, .nothingPending)
             return context.redirect("/ConfirmPhoneNumber")
         default:
-            Log.error("phone verification for user \(context.user?.id ?? "?") failed: \(error)")
+            context.services.log.error("phone verification for user \(context.user?.id ?? "?") failed: \(error)")
             throw HTTPError(500, message: "Something went wrong.")
         }
     }

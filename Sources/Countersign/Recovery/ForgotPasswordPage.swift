@@ -44,7 +44,7 @@ enum ForgotPasswordPage {
         do {
             try context.services.phoneVerifier.send(to: number, user: user, clientAddress: context.clientAddress, purpose: .passwordReset)
         } catch {
-            Log.info("password-reset code for user \(user.id) not sent: \(error)")
+            context.services.log.info("password-reset code for user \(user.id) not sent: \(error)")
         }
     }
 

@@ -14,7 +14,7 @@ struct PasswordResetMailer {
         if try services.storage.rateLimits.consume(
             key: "reset-email:" + user.normalizedEmail, limit: settings.email.maxPerHour, window: 3600, now: context.now
         ) != nil {
-            Log.info("password-reset email for user \(user.id) not sent: hourly limit reached")
+            services.log.info("password-reset email for user \(user.id) not sent: hourly limit reached")
             return
         }
         let token = services.resetLinks.token(for: user, now: context.now)
@@ -24,7 +24,7 @@ struct PasswordResetMailer {
             "appName": .string(settings.server.appName),
             "firstName": .string(user.firstName),
             "link": .string(link),
-            "lifetime": .string(String(RetryAfter.describe(seconds: Int(settings.passwordReset.lifetime)).dropFirst("in ".count))),
+            "lifetime": .string(String(HTTPError.describeWait(seconds: Int(settings.passwordReset.lifetime)).dropFirst("in ".count))),
             "twoFactor": .bool(user.twoFactorEnabled),
         ]
         do {
@@ -37,7 +37,7 @@ struct PasswordResetMailer {
             try services.storage.events.append(SecurityEvent(time: context.now, kind: "password-reset-link-sent", userId: user.id,
                                                              ipAddress: context.clientAddress))
         } catch {
-            Log.error("the password-reset email for user \(user.id) could not be sent: \(error)")
+            services.log.error("the password-reset email for user \(user.id) could not be sent: \(error)")
         }
     }
 }

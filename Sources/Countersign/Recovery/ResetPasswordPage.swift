@@ -55,7 +55,7 @@ enum ResetPasswordPage {
         guard let user = try linkUser(context) else { return try invalidLink(context) }
         if user.twoFactorEnabled && context.field("SendCode") != nil {
             if case .limited(let retryAt, _)? = sendCode(to: user, context: context) {
-                throw RetryAfter.error(retryAt: retryAt, now: context.now, what: "A code was sent a moment ago, or too many were requested.")
+                throw HTTPError.tooManyRequests(retryAfter: retryAt.timeIntervalSince(context.now), what: "A code was sent a moment ago, or too many were requested.")
             }
             return try renderLinkForm(user: user, errors: [:], codeSent: true, status: 200, context: context)
         }
@@ -99,7 +99,7 @@ enum ResetPasswordPage {
         } catch .storage(let inner) where inner is AlreadyUsed {
             return try invalidLink(context)
         } catch {
-            return try renderLinkForm(user: user, errors: ["Code": codeMessage(error, user: user)], codeSent: false, status: 422, context: context)
+            return try renderLinkForm(user: user, errors: ["Code": codeMessage(error, user: user, context: context)], codeSent: false, status: 422, context: context)
         }
         return try finish(user, how: "email link and sms code", context: context)
     }
@@ -145,7 +145,7 @@ enum ResetPasswordPage {
             return try renderCodeForm(email: email, errors: ["Code": "Two-factor sign-in is on for this account: a code alone is not enough. Open the link we emailed you, and enter this code there."],
                                       status: 422, page: page, context: context)
         } catch {
-            return try renderCodeForm(email: email, errors: ["Code": codeMessage(error, user: user)], status: 422, page: page, context: context)
+            return try renderCodeForm(email: email, errors: ["Code": codeMessage(error, user: user, context: context)], status: 422, page: page, context: context)
         }
         context.addCookie(try ResetEmailCookie(services: services).clear())
         return try finish(user, how: "sms code", context: context)
@@ -165,12 +165,12 @@ enum ResetPasswordPage {
         return errors
     }
 
-    private static func codeMessage(_ error: PhoneVerificationError, user: UserRecord) -> String {
+    private static func codeMessage(_ error: PhoneVerificationError, user: UserRecord, context: RequestContext) -> String {
         switch error {
         case .burned: "Too many wrong codes. Ask for a new code."
         case .checkFailed(let failure): failure.userMessage
         case .storage(let inner):
-            { Log.error("password reset for user \(user.id): \(inner)"); return "Something went wrong on our side. Please try again." }()
+            { context.services.log.error("password reset for user \(user.id): \(inner)"); return "Something went wrong on our side. Please try again." }()
         default: wrongCode
         }
     }
@@ -197,7 +197,7 @@ enum ResetPasswordPage {
             try context.services.phoneVerifier.send(to: number, user: user, clientAddress: context.clientAddress, purpose: .passwordReset)
             return nil
         } catch {
-            Log.info("password-reset code for user \(user.id) not sent: \(error)")
+            context.services.log.info("password-reset code for user \(user.id) not sent: \(error)")
             return error
         }
     }

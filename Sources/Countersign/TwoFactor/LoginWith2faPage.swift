@@ -41,10 +41,10 @@ enum LoginWith2faPage {
                 return try render(user: user, pending: pending, error: "Too many wrong codes. Use “Send a new code”, or a recovery code.",
                                   rememberMachine: rememberMachine, status: 422, context: context)
             case .checkFailed:
-                Log.error("sign-in code check for user \(user.id): \(error)")
+                context.services.log.error("sign-in code check for user \(user.id): \(error)")
                 return try render(user: user, pending: pending, error: error.userMessage, rememberMachine: rememberMachine, status: 503, context: context)
             default:
-                Log.error("sign-in code check for user \(user.id) failed: \(error)")
+                context.services.log.error("sign-in code check for user \(user.id) failed: \(error)")
                 throw HTTPError(500, message: "Something went wrong.")
             }
         }

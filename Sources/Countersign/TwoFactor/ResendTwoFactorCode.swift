@@ -18,7 +18,7 @@ enum ResendTwoFactorCode {
             context.addCookie(try TwoFactorCookies(services: context.services).pendingCookie(
                 for: user, rememberMe: pending.rememberMe, returnUrl: pending.returnUrl))
         case .limited(let retryAt, _)?:
-            throw RetryAfter.error(retryAt: retryAt, now: context.now, what: "A code was sent a moment ago, or too many were requested.")
+            throw HTTPError.tooManyRequests(retryAfter: retryAt.timeIntervalSince(context.now), what: "A code was sent a moment ago, or too many were requested.")
         case let error?:
             return try LoginWith2faPage.render(user: user, pending: pending, error: error.userMessage, rememberMachine: false,
                                                status: 503, context: context)

@@ -33,14 +33,14 @@ enum TwoFactorStart {
     static func send(to user: UserRecord, context: RequestContext) -> PhoneVerificationError? {
         guard user.phoneNumberConfirmed, let stored = user.phoneNumber,
               let number = try? context.services.settings.phone.parser.parse(stored) else {
-            Log.error("two-factor sign-in of user \(user.id): no verified number to send a code to")
+            context.services.log.error("two-factor sign-in of user \(user.id): no verified number to send a code to")
             return .nothingPending
         }
         do {
             try context.services.phoneVerifier.send(to: number, user: user, clientAddress: context.clientAddress, purpose: .signIn)
             return nil
         } catch {
-            Log.info("sign-in code for user \(user.id) not sent: \(error)")
+            context.services.log.info("sign-in code for user \(user.id) not sent: \(error)")
             return error
         }
     }

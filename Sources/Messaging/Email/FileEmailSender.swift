@@ -7,14 +7,11 @@ import Timekeeping
 public final class FileEmailSender: EmailSender {
     public let name = "file"
     private let outbox: JSONLinesFile
-    private let clock: any WallClock
 
     /// Reads `email.path` (required; relative to the config file's folder) and checks `email.from`.
     public init(config: Config, clock: any WallClock = SystemClock()) {
-        let path = config.required("email.path", by: "email.provider = file")
-        outbox = JSONLinesFile(path: path.isEmpty ? path : config.resolvePath(path))
+        outbox = JSONLinesFile(config: config, pathKey: "email.path", requiredBy: "email.provider = file", clock: clock)
         _ = MailAddress.configuredSender(in: config)  // validated now so a later switch to smtp holds no surprise
-        self.clock = clock
     }
 
     public func send(_ message: EmailMessage) throws {
@@ -24,7 +21,6 @@ public final class FileEmailSender: EmailSender {
                 ("subject", message.subject),
                 ("text", message.text),
                 ("html", message.html),
-                ("time", UTCTimestamp.iso8601(clock.now)),
             ])
         } catch {
             throw EmailSendError(provider: name, reason: error.description)

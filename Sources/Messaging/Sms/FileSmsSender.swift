@@ -7,19 +7,16 @@ import Timekeeping
 public final class FileSmsSender: SmsSender {
     public let name = "file"
     private let outbox: JSONLinesFile
-    private let clock: any WallClock
 
     /// Reads `sms.path` (required; relative to the config file's folder).
     public init(config: Config, clock: any WallClock = SystemClock()) {
-        let path = config.required("sms.path", by: "sms.provider = file")
-        outbox = JSONLinesFile(path: path.isEmpty ? path : config.resolvePath(path))
-        self.clock = clock
+        outbox = JSONLinesFile(config: config, pathKey: "sms.path", requiredBy: "sms.provider = file", clock: clock)
     }
 
     public func send(_ message: SmsMessage) throws(SmsSendError) -> SmsReceipt {
         try message.checkRecipient(provider: name)
         do {
-            try outbox.append([("to", message.to), ("body", message.body), ("time", UTCTimestamp.iso8601(clock.now))])
+            try outbox.append([("to", message.to), ("body", message.body)])
         } catch {
             throw SmsSendError(provider: name, kind: .unavailable, detail: error.description)
         }

@@ -1,3 +1,5 @@
+import JSON
+
 /// The `http_sms.body` template: literal text with `{to}`, `{to_digits}`, `{text}` and `{from}`,
 /// each value escaped for where it lands, so no message text can change the request's shape.
 ///

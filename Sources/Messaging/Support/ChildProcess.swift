@@ -1,12 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Spawning
 
 /// Runs an external program with bytes on its standard input and waits for it, with a time limit.
 /// Shared by the email and SMS `command` providers.
 ///
-/// `posix_spawn`, never `fork`: the Swift runtime has threads, and a forked copy of a threaded
-/// process may only call async-signal-safe functions. The child gets
+/// Started by `PosixSpawn` (never `fork`). The child gets
 /// - stdin: one end of a socket pair holding the input (a socket rather than a pipe so that
 ///   writing to a child that exited early fails with `EPIPE` via `MSG_NOSIGNAL` instead of killing
 ///   the worker with `SIGPIPE`);
@@ -55,39 +55,13 @@ struct ChildProcess {
     static let environment = ["PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"]
 
     private func spawn(stdin: Int32) throws(ChildProcessError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
-        posix_spawn_file_actions_adddup2(&actions, 2, 1)
-        // posix_spawn_file_actions_addclosefrom_np is not visible from Swift's Glibc module.
-        for fd in ChildProcess.openDescriptors() where fd > 2 {
-            posix_spawn_file_actions_addclose(&actions, fd)
+        let options = PosixSpawn.Options(standardInput: stdin, standardOutputToStandardError: true,
+                                         closeOtherDescriptors: true, ownProcessGroup: true)
+        do {
+            return try PosixSpawn.spawn(executable, arguments: arguments, environment: ChildProcess.environment, options: options)
+        } catch {
+            throw .spawnFailed(executable, error.reason)
         }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGCHLD] {
-            sigaddset(&defaults, signal)
-        }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let envp: [UnsafeMutablePointer<CChar>?] = ChildProcess.environment.map { strdup($0) } + [nil]
-        defer { envp.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw .spawnFailed(executable, String(cString: strerror(result))) }
-        return pid
     }
 
     private func write(_ input: [UInt8], to fd: Int32, deadline: ContinuousClock.Instant) throws(ChildProcessError) {
@@ -130,19 +104,6 @@ struct ChildProcess {
             usleep(pause)
             pause = min(pause * 2, 50_000)
         }
-    }
-
-    /// Our open descriptors, from `/proc/self/fd`. A descriptor closed before the spawn runs is
-    /// harmless: glibc ignores `EBADF` in close actions.
-    private static func openDescriptors() -> [Int32] {
-        guard let directory = opendir("/proc/self/fd") else { return [] }
-        defer { closedir(directory) }
-        var descriptors: [Int32] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if let fd = Int32(name) { descriptors.append(fd) }
-        }
-        return descriptors
     }
 
     /// Decodes a `waitpid` status (the W* macros are not imported into Swift).

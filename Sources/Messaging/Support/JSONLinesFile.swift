@@ -1,9 +1,13 @@
+import Config
+import JSON
+import Timekeeping
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// An outbox of one JSON object per line (CONTRACT §5), shared by the email and SMS `file`
-/// providers.
+/// providers; every line ends with the time it was written (`"time": "2026-11-26T12:00:00Z"`).
 ///
 /// Several worker processes append to the same file at once. Each line is written by a single
 /// `write(2)` on a descriptor opened with `O_APPEND` for that one message: the kernel moves to the
@@ -11,9 +15,19 @@ import Glibc
 /// none is lost. The file is created `0600`: it holds one-time codes and confirmation links.
 struct JSONLinesFile {
     let path: String
+    private let clock: any WallClock
+
+    /// Reads the file's path from `pathKey` (required by `provider`, e.g. `sms.provider = file`;
+    /// relative to the config file's folder).
+    init(config: Config, pathKey: String, requiredBy provider: String, clock: any WallClock) {
+        let path = config.required(pathKey, by: provider)
+        self.path = path.isEmpty ? path : config.resolvePath(path)
+        self.clock = clock
+    }
 
     func append(_ fields: [(String, String?)]) throws(JSONLinesFileError) {
-        let line = Array((JSONString.object(fields) + "\n").utf8)
+        let stamped = fields + [("time", UTCTimestamp.iso8601(clock.now))]
+        let line = Array((JSONString.object(stamped) + "\n").utf8)
         let fd = try openForAppend()
         defer { close(fd) }
         while true {

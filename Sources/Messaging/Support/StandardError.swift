@@ -2,10 +2,11 @@
 import Glibc
 #endif
 
-/// Where the `log` providers and the failover notes go. Each block is written with one `write(2)`
+/// Where the `log` providers, the failover notes and the app's log lines go. Each block is written with one `write(2)`
 /// so that lines from several worker processes sharing stderr do not mix.
-enum StandardError {
-    static func write(_ text: String) {
+/// Writes to fd 2 directly: Glibc's `stderr` is a mutable global Swift 6 will not touch.
+public enum StandardError {
+    public static func write(_ text: String) {
         var bytes = Array(text.utf8)
         if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
         var offset = 0
@@ -21,4 +22,4 @@ enum StandardError {
 }
 
 /// A line sink: stderr in production, an array in tests.
-typealias LogOutput = (String) -> Void
+public typealias LogOutput = (String) -> Void

@@ -153,9 +153,6 @@ public final class SQLiteConnection {
     /// Rows changed by the last INSERT, UPDATE or DELETE on this connection.
     public var changes: Int { Int(sqlite3_changes64(handle)) }
 
-    /// The rowid of the last successful INSERT on this connection.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
     // MARK: Transactions
 
     /// True inside a transaction (SQLite is not in autocommit mode).

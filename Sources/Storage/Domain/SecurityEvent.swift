@@ -3,7 +3,8 @@ import FoundationEssentials
 /// Something worth an audit trail: a sign-in, a lockout, a code sent or refused.
 public struct SecurityEvent: Sendable, Equatable {
     public var time: Date
-    /// A short stable name, e.g. "sign-in.failed", "phone.code-sent".
+    /// A short stable name, e.g. "sign-in-failed" (`AccountEventKind`), "code-sent"
+    /// (`PhoneVerificationEventKind`).
     public var kind: String
     public var userId: String?
     public var ipAddress: String?

@@ -25,19 +25,14 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public static func badRequest(_ message: String? = nil) -> HTTPError { HTTPError(400, message: message) }
 
-    public static let notFound = HTTPError(404)
+    public static func notFound(_ message: String? = nil) -> HTTPError { HTTPError(404, message: message) }
 
-    public static func methodNotAllowed(allow: [String]) -> HTTPError {
-        HTTPError(405, headers: [Header("Allow", allow.joined(separator: ", "))])
+    /// 405 with the `Allow` header listing `allow`.
+    public static func methodNotAllowed(allow: [String], message: String? = nil) -> HTTPError {
+        HTTPError(405, message: message, headers: [Header("Allow", allow.joined(separator: ", "))])
     }
 
-    public static let contentTooLarge = HTTPError(413)
-
-    /// `seconds` is rounded up so the client never retries too early.
-    public static func tooManyRequests(retryAfter seconds: Double, message: String? = nil) -> HTTPError {
-        let whole = max(1, Int(seconds.rounded(.up)))
-        return HTTPError(429, message: message, headers: [Header("Retry-After", String(whole))])
-    }
+    public static func contentTooLarge(_ message: String? = nil) -> HTTPError { HTTPError(413, message: message) }
 
     /// A plain-text answer carrying the message and headers.
     public var response: Response {

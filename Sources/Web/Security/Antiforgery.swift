@@ -49,13 +49,13 @@ public struct Antiforgery {
             setCookie = cookie(for: visitorID)
         }
         let mac = Self.token(visitorID: visitorID, sessionBinding: sessionBinding, secret: codec.current.secret)
-        return (Base64URLCoding.encode(mac), setCookie)
+        return (Base64URL.encode(mac), setCookie)
     }
 
     /// True when `formToken` was issued to this visitor for this `sessionBinding`, under the
     /// current or a previous secret. Compared in constant time.
     public func validate(_ request: Request, formToken: String?, sessionBinding: String? = nil) -> Bool {
-        guard let formToken, let presented = Base64URLCoding.decode(formToken), presented.count == 32,
+        guard let formToken, let presented = Base64URL.decode(formToken), presented.count == 32,
               let visitorID = visitor(request)?.id else {
             return false
         }

@@ -46,7 +46,7 @@ public struct SignedCookieCodec {
         let expiry = String(Int64(expiresAt.timeIntervalSince1970.rounded(.down)))
         let mac = HMAC.sha256(Self.signedData(keyID: current.id, purpose: purpose, expiry: expiry, payload: payload),
                               key: current.macKey)
-        return [current.id, expiry, Base64URLCoding.encode(payload), Base64URLCoding.encode(mac)].joined(separator: ".")
+        return [current.id, expiry, Base64URL.encode(payload), Base64URL.encode(mac)].joined(separator: ".")
     }
 
     /// Seals for `lifetime` seconds from the clock's now.
@@ -65,8 +65,8 @@ public struct SignedCookieCodec {
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4,
               let expirySeconds = Self.canonicalSeconds(parts[1]),
-              let payload = Base64URLCoding.decode(parts[2]),
-              let mac = Base64URLCoding.decode(parts[3]), mac.count == 32 else {
+              let payload = Base64URL.decode(String(parts[2])),
+              let mac = Base64URL.decode(String(parts[3])), mac.count == 32 else {
             return nil
         }
         let keyID = String(parts[0])

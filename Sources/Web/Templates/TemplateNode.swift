@@ -2,8 +2,6 @@
 /// of a section) is the empty path.
 struct TemplatePath: Sendable, Equatable {
     let segments: [String]
-
-    var isCurrentItem: Bool { segments.isEmpty }
 }
 
 /// A parsed template: text and tags, sections holding their own children.

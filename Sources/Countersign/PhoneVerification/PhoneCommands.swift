@@ -3,8 +3,8 @@ import Crypto
 import Phone
 import Timekeeping
 
-/// `check-config` and `send-test-sms`.
-enum PhoneServices {
+/// The phone parts of two commands: `check-config` (phone keys and providers) and `send-test-sms`.
+enum PhoneCommands {
     /// Validates every phone key and provider, and warns when a code message needs more than one
     /// SMS segment (each segment is billed as a message).
     static func check(config: Config, settings: AppSettings) {
