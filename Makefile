@@ -12,7 +12,7 @@ run: deps release
 	@scripts/dev-run.sh $(BIN_RELEASE)
 
 # The storage suites that run a second time on PostgreSQL (same test code, both engines).
-POSTGRES_SUITES := StorageTests\.(UserStoreTests|SessionStoreTests|RateLimitStoreTests|SecurityEventLogTests|ConcurrentRegistrationTests|BlockedNumberStoreTests|AccountRecoveryStoreTests|PostgresSchemaTests|StorageCopyTests)|PhoneTests
+POSTGRES_SUITES := StorageTests\.(UserStoreTests|SessionStoreTests|SessionAndUserTests|RateLimitStoreTests|SecurityEventLogTests|ConcurrentRegistrationTests|BlockedNumberStoreTests|AccountRecoveryStoreTests|PostgresSchemaTests|StorageCopyTests)|PhoneTests
 
 ## test: every test: Swift unit and in-process tests (storage on SQLite and on PostgreSQL), the
 ## binary behind real nginx, a browser. A private PostgreSQL server runs for the whole of it.
@@ -34,11 +34,13 @@ test-suites:
 	python3 -m pytest -q -p no:cacheprovider Tests/Integration
 	COUNTERSIGN_IT_STORAGE=postgres python3 -m pytest -q -p no:cacheprovider $(POSTGRES_INTEGRATION)
 
-## bench: requests per second through nginx and worker memory (prints numbers, asserts nothing).
-bench: 
+## bench: Countersign beside a bare libfcgi worker behind one nginx: ratios, sign-ins vs raw Argon2id,
+## the phone loop, worker memory (prints numbers, asserts nothing; see scripts/bench/bench.py for the
+## knobs, e.g. `BENCH_SECONDS=1 BENCH_REPS=1 BENCH_LOOP_SECONDS=10 BENCH_MEMORY_REQUESTS=2000 make bench`).
+bench:
 	@scripts/install-deps.sh --bench
 	$(SWIFT_BUILD) -c release
-	python3 Tests/Integration/bench.py $(BIN_RELEASE)
+	python3 scripts/bench/bench.py $(BIN_RELEASE)
 	python3 Tests/Integration/callgrind_hot_path.py $(BIN_RELEASE)
 
 deps:

@@ -11,48 +11,67 @@ enum UnpaddedBase64 {
         case url
     }
 
+    /// By table, not through Foundation's Data: this runs on every signed cookie and session id
+    /// of every request, and the round trip through Data and a padded String cost several times
+    /// the work.
     static func encode(_ bytes: [UInt8], alphabet: Alphabet) -> String {
-        var text = Array(Data(bytes).base64EncodedString().utf8)
-        while text.last == UInt8(ascii: "=") { text.removeLast() }
-        if alphabet == .url {
-            for i in text.indices {
-                switch text[i] {
-                case UInt8(ascii: "+"): text[i] = UInt8(ascii: "-")
-                case UInt8(ascii: "/"): text[i] = UInt8(ascii: "_")
-                default: break
-                }
-            }
+        let table = alphabet == .url ? urlTable : standardTable
+        var out = [UInt8]()
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var i = 0
+        while i + 3 <= bytes.count {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            out.append(table[Int(n >> 18)])
+            out.append(table[Int(n >> 12 & 63)])
+            out.append(table[Int(n >> 6 & 63)])
+            out.append(table[Int(n & 63)])
+            i += 3
         }
-        return String(decoding: text, as: UTF8.self)
+        let rest = bytes.count - i
+        if rest > 0 {
+            let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+            out.append(table[Int(n >> 18)])
+            out.append(table[Int(n >> 12 & 63)])
+            if rest == 2 { out.append(table[Int(n >> 6 & 63)]) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// nil for a character outside the alphabet (padding included), an impossible length
-    /// (4n + 1), or non-zero trailing bits.
+    /// nil for any character outside the alphabet, padding, a length no encoding produces, or
+    /// stray low bits in the last character: a second spelling of the same bytes would let a
+    /// signed value be altered without breaking its signature check.
     static func decode(_ text: String, alphabet: Alphabet) -> [UInt8]? {
-        var standard = [UInt8]()
-        standard.reserveCapacity(text.utf8.count + 2)
+        let count = text.utf8.count
+        guard count % 4 != 1 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
         for c in text.utf8 {
-            switch c {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"):
-                standard.append(c)
-            case UInt8(ascii: "+") where alphabet == .standard, UInt8(ascii: "/") where alphabet == .standard:
-                standard.append(c)
-            case UInt8(ascii: "-") where alphabet == .url:
-                standard.append(UInt8(ascii: "+"))
-            case UInt8(ascii: "_") where alphabet == .url:
-                standard.append(UInt8(ascii: "/"))
-            default:
-                return nil
+            guard let value = sextet(c, alphabet) else { return nil }
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                accumulator &= (1 << UInt32(bits)) - 1
             }
         }
-        if standard.count % 4 == 1 { return nil }
-        while standard.count % 4 != 0 { standard.append(UInt8(ascii: "=")) }
-        guard let data = Data(base64Encoded: Data(standard)) else { return nil }
-        let bytes = [UInt8](data)
-        // Foundation tolerates stray low bits in the last character; a second spelling of the same
-        // bytes would let a signed value be altered without breaking its signature check.
-        guard encode(bytes, alphabet: alphabet) == text else { return nil }
-        return bytes
+        guard accumulator == 0 else { return nil }
+        return out
+    }
+
+    private static let standardTable = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let urlTable = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    private static func sextet(_ c: UInt8, _ alphabet: Alphabet) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): c - UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): c - UInt8(ascii: "a") + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0") + 52
+        case UInt8(ascii: "+") where alphabet == .standard, UInt8(ascii: "-") where alphabet == .url: 62
+        case UInt8(ascii: "/") where alphabet == .standard, UInt8(ascii: "_") where alphabet == .url: 63
+        default: nil
+        }
     }
 }

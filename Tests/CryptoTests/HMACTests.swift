@@ -58,4 +58,16 @@ struct HMACTests {
         #expect(Hex.encode(HMAC.sha256([], key: []))
             == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
     }
+
+    /// The thread's cache of keyed contexts holds four: cycling through the RFC 4231 keys (two of
+    /// them 131 bytes, too long to cache) with both digests, three times over, evicts and re-keys
+    /// contexts and must never answer with another key's or digest's MAC.
+    @Test func keyedContextsAreReusedAndEvictedWithoutMixingKeys() {
+        for _ in 0..<3 {
+            for vector in Self.rfc4231 {
+                #expect(Hex.encode(HMAC.sha256(vector.data, key: vector.key)) == vector.sha256)
+                #expect(Hex.encode(HMAC.sha512(vector.data, key: vector.key)) == vector.sha512)
+            }
+        }
+    }
 }

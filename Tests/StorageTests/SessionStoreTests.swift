@@ -114,3 +114,25 @@ struct SessionStoreTests {
         #expect(try remaining() == [session("expires-later").idHash, session("idle-almost").idHash])
     }
 }
+
+/// `sessionAndUser`: the signed-in request's one lookup, on both engines.
+@Suite("SessionStore conformance: session and user")
+struct SessionAndUserTests {
+    @Test func theSessionComesWithItsUserInOneLookup() throws {
+        let db = try TemporaryDatabase()
+        let storage = try db.migratedStorage()
+        var user = makeUser()
+        user.lockoutEnd = epoch + 300
+        user.phoneNumber = "+12015550123"
+        try storage.users.insert(user)
+        let session = SessionRecord(idHash: "h", userId: user.id, securityStamp: user.securityStamp, createdAt: epoch,
+                                    lastSeenAt: epoch + 1.5, expiresAt: epoch + 60, persistent: true, clientAddress: "192.0.2.1")
+        try storage.sessions.insert(session)
+        let found = try #require(try storage.sessions.sessionAndUser(idHash: "h"))
+        #expect(found.session == session)
+        #expect(found.user == user)
+        #expect(try storage.sessions.sessionAndUser(idHash: "other") == nil)
+        #expect(try storage.users.delete(userId: user.id))
+        #expect(try storage.sessions.sessionAndUser(idHash: "h") == nil)
+    }
+}

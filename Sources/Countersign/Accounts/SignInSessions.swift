@@ -55,12 +55,10 @@ final class SignInSessions {
         guard let value = request.cookie(cookieName), let sealed = codec.open(value, purpose: Self.purpose),
               let idHash = Self.hash(String(decoding: sealed, as: UTF8.self)) else { return nil }
         do {
-            guard let session = try store.session(idHash: idHash) else { return nil }
-            guard session.expiresAt > now, session.lastSeenAt.addingTimeInterval(settings.idleTimeout) > now else {
-                try store.delete(idHash: idHash)
-                return nil
-            }
-            guard let user = try users.user(id: session.userId), user.securityStamp == session.securityStamp else {
+            // One indexed lookup for both: this runs on every signed-in request and every /Auth.
+            guard let (session, user) = try store.sessionAndUser(idHash: idHash) else { return nil }
+            guard session.expiresAt > now, session.lastSeenAt.addingTimeInterval(settings.idleTimeout) > now,
+                  user.securityStamp == session.securityStamp else {
                 try store.delete(idHash: idHash)
                 return nil
             }

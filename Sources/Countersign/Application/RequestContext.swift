@@ -8,15 +8,22 @@ import Web
 final class RequestContext {
     let request: Request
     let services: Services
-    /// The client as `server.trusted_proxies` says to believe it.
-    let clientAddress: String
+    /// The client as `server.trusted_proxies` says to believe it. Lazy, like `incomingFlash`:
+    /// most requests (every `/Auth`, every page view) never ask, and parsing and formatting the
+    /// address was 3% of an `/Auth` request.
+    lazy var clientAddress: String = ClientAddress.resolve(
+        remoteAddress: request.remoteAddress,
+        forwardedFor: request.header("X-Forwarded-For"),
+        trustedProxies: services.settings.server.trustedProxies
+    )
     /// Fixed for the whole request, so every check in it agrees on "now".
     let now: Date
     /// The POST body's form, or the query string's for other methods; set by the pipeline once
     /// the route and sign-in checks have passed.
     var form: Form
-    /// Flash messages that arrived with this request (shown by the page it renders).
-    let incomingFlash: [FlashMessage]
+    /// Flash messages that arrived with this request (shown by the page it renders); read when
+    /// a page first asks.
+    lazy var incomingFlash: [FlashMessage] = services.flash.read(request)
     private(set) var outgoingFlash: [FlashMessage] = []
     private(set) var setCookies: [String] = []
     private var resolvedSignIn: SignIn??
@@ -29,12 +36,6 @@ final class RequestContext {
         self.services = services
         self.form = form
         now = services.clock.now
-        clientAddress = ClientAddress.resolve(
-            remoteAddress: request.remoteAddress,
-            forwardedFor: request.header("X-Forwarded-For"),
-            trustedProxies: services.settings.server.trustedProxies
-        )
-        incomingFlash = services.flash.read(request)
     }
 
     /// The current sign-in, checked against the session store once per request.

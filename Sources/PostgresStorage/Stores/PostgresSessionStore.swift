@@ -35,10 +35,26 @@ public final class PostgresSessionStore: SessionStore {
                              [userId], Self.record)
     }
 
+    private static let sessionAndUserSQL = """
+        SELECT \(PostgresUserStore.columns), s.id_hash, s.user_id, s.security_stamp, s.created_at, s.last_seen_at, s.expires_at,
+            s.persistent, s.client_address
+        FROM countersign_sessions s JOIN "AspNetUsers" u ON u."Id" = s.user_id WHERE s.id_hash = $1
+        """
+
+    public func sessionAndUser(idHash: String) throws -> (session: SessionRecord, user: UserRecord)? {
+        // The user's columns first, so the user store's reader reads them at their usual places.
+        try connection.queryFirst(Self.sessionAndUserSQL, [idHash]) { row in (session: Self.record(row, from: 17), user: PostgresUserStore.record(row)) }
+    }
+
     private static func record(_ row: PostgresRow) -> SessionRecord {
-        SessionRecord(idHash: row.string(at: 0), userId: row.string(at: 1), securityStamp: row.string(at: 2),
-                      createdAt: row.date(at: 3), lastSeenAt: row.date(at: 4), expiresAt: row.date(at: 5),
-                      persistent: row.bool(at: 6), clientAddress: row.optionalString(at: 7))
+        record(row, from: 0)
+    }
+
+    /// A session from the row's columns starting at `first`.
+    private static func record(_ row: PostgresRow, from first: Int) -> SessionRecord {
+        SessionRecord(idHash: row.string(at: first + 0), userId: row.string(at: first + 1), securityStamp: row.string(at: first + 2),
+                      createdAt: row.date(at: first + 3), lastSeenAt: row.date(at: first + 4), expiresAt: row.date(at: first + 5),
+                      persistent: row.bool(at: first + 6), clientAddress: row.optionalString(at: first + 7))
     }
 
     public func touch(idHash: String, at date: Date) throws {

@@ -16,7 +16,7 @@ public final class PostgresUserStore: UserStore {
     }
 
     /// `LockoutEnd` is read as Unix seconds, so no text format of timestamps is involved.
-    private static let columns = """
+    static let columns = """
         "Id", "UserName", "NormalizedUserName", "Email", "NormalizedEmail", "EmailConfirmed", "PasswordHash", \
         "SecurityStamp", "ConcurrencyStamp", "PhoneNumber", "PhoneNumberConfirmed", "TwoFactorEnabled", \
         extract(epoch from "LockoutEnd")::double precision, "LockoutEnabled", "AccessFailedCount", "FirstName", "LastName"
@@ -128,7 +128,7 @@ public final class PostgresUserStore: UserStore {
         Guid.random(using: random)
     }
 
-    private static func record(_ row: PostgresRow) -> UserRecord {
+    static func record(_ row: PostgresRow) -> UserRecord {
         UserRecord(
             id: row.string(at: 0),
             userName: row.string(at: 1),

@@ -36,16 +36,32 @@ public final class SQLiteSessionStore: SessionStore {
                              [userId], Self.record)
     }
 
+    private static let sessionAndUserSQL = """
+        SELECT \(SQLiteUserStore.columns), s.id_hash, s.user_id, s.security_stamp, s.created_at, s.last_seen_at, s.expires_at,
+            s.persistent, s.client_address
+        FROM countersign_sessions s JOIN "AspNetUsers" u ON u."Id" = s.user_id WHERE s.id_hash = ?
+        """
+
+    public func sessionAndUser(idHash: String) throws -> (session: SessionRecord, user: UserRecord)? {
+        // The user's columns first, so the user store's reader reads them at their usual places.
+        try connection.queryFirst(Self.sessionAndUserSQL, [idHash]) { row in (session: Self.record(row, from: 17), user: try SQLiteUserStore.record(row)) }
+    }
+
     static func record(_ row: Statement) -> SessionRecord {
+        record(row, from: 0)
+    }
+
+    /// A session from the row's columns starting at `first`.
+    private static func record(_ row: Statement, from first: Int) -> SessionRecord {
         SessionRecord(
-            idHash: row.string(at: 0),
-            userId: row.string(at: 1),
-            securityStamp: row.string(at: 2),
-            createdAt: Date(timeIntervalSince1970: row.double(at: 3)),
-            lastSeenAt: Date(timeIntervalSince1970: row.double(at: 4)),
-            expiresAt: Date(timeIntervalSince1970: row.double(at: 5)),
-            persistent: row.bool(at: 6),
-            clientAddress: row.optionalString(at: 7)
+            idHash: row.string(at: first + 0),
+            userId: row.string(at: first + 1),
+            securityStamp: row.string(at: first + 2),
+            createdAt: Date(timeIntervalSince1970: row.double(at: first + 3)),
+            lastSeenAt: Date(timeIntervalSince1970: row.double(at: first + 4)),
+            expiresAt: Date(timeIntervalSince1970: row.double(at: first + 5)),
+            persistent: row.bool(at: first + 6),
+            clientAddress: row.optionalString(at: first + 7)
         )
     }
 

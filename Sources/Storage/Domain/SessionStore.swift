@@ -9,6 +9,10 @@ public protocol SessionStore: AnyObject {
 
     func session(idHash: String) throws -> SessionRecord?
 
+    /// The session and its user in one indexed lookup (the hot path of every signed-in request
+    /// and of `/Auth`); nil when either is missing.
+    func sessionAndUser(idHash: String) throws -> (session: SessionRecord, user: UserRecord)?
+
     /// Every stored session of the user, oldest first (ended ones may still be among them until
     /// maintenance removes them; the caller checks validity).
     func sessions(userId: String) throws -> [SessionRecord]

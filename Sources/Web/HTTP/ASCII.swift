@@ -9,10 +9,19 @@ enum ASCII {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Every header lookup compares names with this: an index walk over both UTF-8 views, as
+    /// `zip` cost several times more per byte here.
     static func caseInsensitiveEquals(_ a: String, _ b: String) -> Bool {
         let x = a.utf8, y = b.utf8
         guard x.count == y.count else { return false }
-        return zip(x, y).allSatisfy { lower($0) == lower($1) }
+        var i = x.startIndex, j = y.startIndex
+        while i != x.endIndex {
+            let p = x[i], q = y[j]
+            if p != q && lower(p) != lower(q) { return false }
+            x.formIndex(after: &i)
+            y.formIndex(after: &j)
+        }
+        return true
     }
 
     static func hasCaseInsensitivePrefix(_ text: String, _ prefix: String) -> Bool {
@@ -43,8 +52,12 @@ enum ASCII {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
              UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+             UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
         default:
-            Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+            false
         }
     }
 

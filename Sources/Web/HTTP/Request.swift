@@ -53,8 +53,12 @@ public struct Request: Sendable {
         CookieParser.parse(headers.values(for: "Cookie").joined(separator: "; "))
     }
 
+    /// One cookie, as `cookies[name]` would give it, without building the dictionary.
     public func cookie(_ name: String) -> String? {
-        cookies[name]
+        for field in headers where ASCII.caseInsensitiveEquals(field.name, "Cookie") {
+            if let value = CookieParser.value(named: name, in: field.value) { return value }
+        }
+        return nil
     }
 
     /// The query string decoded with the same strict rules as a form body.
