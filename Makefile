@@ -12,7 +12,7 @@ run: deps release
 	@scripts/dev-run.sh $(BIN_RELEASE)
 
 # The storage suites that run a second time on PostgreSQL (same test code, both engines).
-POSTGRES_SUITES := StorageTests\.(UserStoreTests|SessionStoreTests|SessionAndUserTests|RateLimitStoreTests|RateLimitBucketTests|SecurityEventLogTests|ConcurrentRegistrationTests|BlockedNumberStoreTests|AccountRecoveryStoreTests|PostgresSchemaTests)|PhoneTests
+POSTGRES_SUITES := StorageTests\.(UserStoreTests|SessionStoreTests|SessionAndUserTests|RateLimitStoreTests|RateLimitBucketTests|SecurityEventLogTests|ConcurrentRegistrationTests|BlockedNumberStoreTests|AccountRecoveryStoreTests|PostgresSchemaTests|StorageCopyTests)|PhoneTests
 
 ## test: every test: Swift unit and in-process tests (storage on SQLite and on PostgreSQL), the
 ## binary behind real nginx, a browser. A private PostgreSQL server runs for the whole of it.

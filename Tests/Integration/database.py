@@ -81,8 +81,9 @@ class _PostgresConnection:
 class Database:
     """A Site's database: its config keys, connections, creation and removal."""
 
-    def __init__(self, root):
-        self.engine = ENGINE
+    def __init__(self, root, engine: str | None = None):
+        # `engine` overrides the run's engine, for a test that needs both (moving a site).
+        self.engine = engine or ENGINE
         self.path = root / "countersign.db"
         # One database per site folder, like the SQLite file in it: a site restarted on the same
         # folder finds its data again.

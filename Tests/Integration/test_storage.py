@@ -302,3 +302,96 @@ def test_database_down_gives_503_and_the_workers_recover_by_themselves(tmp_path)
         forwarder.restore()
         site.stop()
         forwarder.cut()
+
+
+def _copy_counts(stdout: str) -> dict[str, int]:
+    """`  users: 3` lines of `countersign storage copy` → {"users": 3, ...}."""
+    counts = {}
+    for line in stdout.splitlines():
+        name, _, value = line.strip().partition(": ")
+        if value.isdigit():
+            counts[name] = int(value)
+    return counts
+
+
+@pytest.mark.skipif(ENGINE != "postgres", reason="moving a site to PostgreSQL: the PostgreSQL pass only")
+def test_a_sqlite_site_moves_to_postgres_with_storage_copy(tmp_path):
+    """README "Scaling out": stop the SQLite site, `countersign storage copy --from-sqlite` into
+    the PostgreSQL database of the new config, start on PostgreSQL: the same password signs in,
+    the verified phone is there, and a session from before the move goes on."""
+    extra = phone_config(WEBOTP_FREE)
+    old = Site.start(extra, root=tmp_path / "old", database=Database(tmp_path / "old", engine="sqlite"))
+    try:
+        s, email = old.signed_in()
+        number = fresh_us_number()
+        assert send_code(old, s, number).status_code == 303
+        r = enter_code(old, s, code_in(last_sms(old, number)["body"]))
+        assert r.status_code == 303, r.text[:1000]
+        assert old.user_row(email)["PhoneNumberConfirmed"] == 1
+        with old.db() as conn:
+            old_events = [(r["kind"], r["user_id"], r["time"]) for r in conn.execute(
+                "SELECT kind, user_id, time FROM countersign_security_events ORDER BY id").fetchall()]
+    finally:
+        old.stop()
+    assert old_events, "the old site logged security events"
+
+    new = Site(tmp_path / "new", free_port(), binary_path(), Database(tmp_path / "new"))
+    try:
+        new._write_config(extra, workers=2)
+        command = [str(binary_path()), "storage", "copy", "--from-sqlite", str(old.db_path), "--config", str(new.conf_path)]
+        copy = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert copy.returncode == 0, copy.stdout + copy.stderr
+        counts = _copy_counts(copy.stdout)
+        assert counts["users"] == 1 and counts["registrations"] == 1 and counts["sessions"] >= 1, copy.stdout
+        assert counts["security events"] == len(old_events), copy.stdout
+        with new.db() as conn:
+            new_events = [(r["kind"], r["user_id"], r["time"]) for r in conn.execute(
+                "SELECT kind, user_id, time FROM countersign_security_events ORDER BY id").fetchall()]
+        assert new_events == old_events
+
+        # A second copy finds the first one's rows and refuses, changing nothing.
+        again = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert again.returncode == 1 and "not empty" in again.stderr, again.stdout + again.stderr
+        assert new.user_count() == 1
+
+        new._start_serve()
+        new._wait_for_socket()
+        new._start_nginx()
+        new._wait_for_http()
+        # The session from before the move goes on (cookies do not depend on the port).
+        manage = s.get(new.url("/Manage"), allow_redirects=False)
+        assert manage.status_code == 200, manage.status_code
+        assert email in manage.text and number in manage.text and '<span class="badge ok">verified</span>' in manage.text
+        # The same password signs in on PostgreSQL, and the row holds booleans now.
+        fresh = new.session()
+        assert new.login(fresh, email).status_code == 303
+        assert number in fresh.get(new.url("/Manage")).text
+        row = new.user_row(email)
+        assert row["PhoneNumberConfirmed"] is True and row["EmailConfirmed"] is True and row["PhoneNumber"] == number
+    finally:
+        new.stop()
+        new.database.drop()
+
+
+def test_storage_copy_refuses_a_sqlite_target_and_a_missing_source(tmp_path):
+    conf = tmp_path / "countersign.conf"
+    conf.write_text(render_config({"server.base_url": "http://127.0.0.1", "cookies.secret": SECRET,
+                                   "storage.path": str(tmp_path / "countersign.db")}))
+    binary = str(binary_path())
+    r = subprocess.run([binary, "storage", "copy", "--config", str(conf)], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "--from-sqlite PATH" in r.stderr
+    r = subprocess.run([binary, "storage", "copy", "--from-sqlite", str(tmp_path / "old.db"), "--config", str(conf)],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "storage.provider = postgres" in r.stderr
+    assert not (tmp_path / "countersign.db").exists() and not (tmp_path / "old.db").exists()
+    if ENGINE == "postgres":
+        database = Database(tmp_path / "pg")
+        try:
+            conf.write_text(render_config({"server.base_url": "http://127.0.0.1", "cookies.secret": SECRET,
+                                           **database.config()}))
+            r = subprocess.run([binary, "storage", "copy", "--from-sqlite", str(tmp_path / "old.db"), "--config", str(conf)],
+                               capture_output=True, text=True, timeout=30)
+            assert r.returncode == 1 and "no SQLite database at" in r.stderr, r.stderr
+            assert not (tmp_path / "old.db").exists(), "a missing source is not created"
+        finally:
+            database.drop()

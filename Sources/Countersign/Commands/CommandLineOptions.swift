@@ -6,15 +6,16 @@ struct CommandLineOptions {
         case sendTestSms = "send-test-sms"
         case events, number
         case status, user
+        case storage
         case help
     }
 
     var command: Command?
     var configPath: String?
     var arguments: [String] = []
-    /// Options that take a value: `--since 1h`, `--user EMAIL`, `--until 30d`.
+    /// Options that take a value: `--since 1h`, `--user EMAIL`, `--until 30d`, `--from-sqlite PATH`.
     var values: [String: String] = [:]
-    static let valueOptions: Set<String> = ["--since", "--user", "--until"]
+    static let valueOptions: Set<String> = ["--since", "--user", "--until", "--from-sqlite"]
     /// `status --json`.
     var json = false
 
@@ -72,6 +73,9 @@ struct CommandLineOptions {
       user show|unlock|sign-out|delete EMAIL
                             for operators: show a user, clear a lockout, end every sign-in, delete
                             (exit 1 when there is no such user)
+      storage copy --from-sqlite PATH
+                            copy a SQLite database (users, sign-ins, codes, events, blocks)
+                            into the empty PostgreSQL database of the config, in one transaction
 
     The config file is --config FILE, else $COUNTERSIGN_CONFIG, else /etc/countersign/countersign.conf.
     Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config.

@@ -52,6 +52,12 @@ public enum CountersignCommand {
                 return 2
             }
             return run { try UserCommand.run(action: options.arguments[0], email: options.arguments[1], configPath: configPath, environment: environment) }
+        case .storage:
+            guard options.arguments == ["copy"], let source = options.values["--from-sqlite"], options.values.count == 1 else {
+                printError("countersign: usage: countersign storage copy --from-sqlite PATH --config FILE")
+                return 2
+            }
+            return run { try StorageCommands.copy(configPath: configPath, environment: environment, fromSQLite: absolute(source)) }
         case .serve, nil:
             if FastCGIWorker.isListeningSocketOnStandardInput {
                 return run { try Commands.serveAsWorker(configPath: configPath, environment: environment) }

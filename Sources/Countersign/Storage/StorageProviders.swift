@@ -38,6 +38,12 @@ enum StorageProviders {
         }
     }
 
+    /// The SQLite file at `path` as it is, to be read out (`countersign storage copy
+    /// --from-sqlite`); nil when there is no such file.
+    static func existingSQLite(path: String, clock: any WallClock, random: any RandomSource) throws -> (any StorageExporting)? {
+        try SQLiteStorage.openExisting(path: path, clock: clock, random: random)
+    }
+
     private static func sqliteFileMode(_ config: Config) -> UInt32 {
         let text = config.string("storage.mode", default: "0600")
         guard let mode = UInt32(text, radix: 8), mode <= 0o777, mode & 0o600 == 0o600 else {

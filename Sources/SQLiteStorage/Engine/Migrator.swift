@@ -49,6 +49,13 @@ public final class Migrator {
         return migrations.map(\.name).filter(applied.contains)
     }
 
+    /// Names recorded as applied that this build does not register (a newer build applied
+    /// them), sorted. Reads only.
+    public func unknownMigrations() throws -> [String] {
+        let registered = Set(migrations.map(\.name))
+        return try recordedNames().filter { !registered.contains($0) }.sorted()
+    }
+
     /// Names of the registered migrations not yet applied, in the order `migrate()` would apply
     /// them. Reads only, so `countersign migrate` can report before changing anything.
     public func pendingMigrations() throws -> [String] {

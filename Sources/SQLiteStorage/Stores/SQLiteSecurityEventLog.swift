@@ -36,7 +36,7 @@ public final class SQLiteSecurityEventLog: SecurityEventLog {
         return try connection.query("\(select) WHERE time >= ? ORDER BY id", [from], Self.event)
     }
 
-    private static func event(_ row: Statement) -> SecurityEvent {
+    static func event(_ row: Statement) -> SecurityEvent {
         SecurityEvent(
             time: Date(timeIntervalSince1970: row.double(at: 0)),
             kind: row.string(at: 1),

@@ -25,7 +25,7 @@ public final class SQLiteSessionStore: SessionStore {
         }
     }
 
-    private static let columns = "id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent, client_address"
+    static let columns = "id_hash, user_id, security_stamp, created_at, last_seen_at, expires_at, persistent, client_address"
 
     public func session(idHash: String) throws -> SessionRecord? {
         try connection.queryFirst("SELECT \(Self.columns) FROM countersign_sessions WHERE id_hash = ?", [idHash], Self.record)
@@ -47,7 +47,7 @@ public final class SQLiteSessionStore: SessionStore {
         try connection.queryFirst(Self.sessionAndUserSQL, [idHash]) { row in (session: Self.record(row, from: 17), user: try SQLiteUserStore.record(row)) }
     }
 
-    private static func record(_ row: Statement) -> SessionRecord {
+    static func record(_ row: Statement) -> SessionRecord {
         record(row, from: 0)
     }
 

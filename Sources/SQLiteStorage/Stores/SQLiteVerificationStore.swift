@@ -12,22 +12,29 @@ public final class SQLiteVerificationStore: VerificationStore {
     }
 
     public func pending(userId: String, purpose: VerificationPurpose) throws -> PendingVerification? {
-        try connection.queryFirst("""
-            SELECT user_id, phone_number, code_hash, expires_at, attempts, sends, last_sent_at, created_at, purpose
-            FROM countersign_phone_verifications WHERE user_id = ? AND purpose = ?
-            """, [userId, purpose.rawValue]) { row in
-            PendingVerification(
-                userId: row.string(at: 0),
-                phoneNumber: row.string(at: 1),
-                codeHash: row.isNull(at: 2) ? nil : row.bytes(at: 2),
-                expiresAt: Date(timeIntervalSince1970: row.double(at: 3)),
-                attempts: row.int(at: 4),
-                sends: row.int(at: 5),
-                lastSentAt: Date(timeIntervalSince1970: row.double(at: 6)),
-                createdAt: Date(timeIntervalSince1970: row.double(at: 7)),
-                purpose: VerificationPurpose(rawValue: row.string(at: 8)) ?? purpose
-            )
+        try connection.queryFirst("SELECT \(Self.columns) FROM countersign_phone_verifications WHERE user_id = ? AND purpose = ?",
+                                  [userId, purpose.rawValue], Self.record)
+    }
+
+    static let columns = "user_id, phone_number, code_hash, expires_at, attempts, sends, last_sent_at, created_at, purpose"
+
+    /// Reads a row selected with `columns`.
+    static func record(_ row: Statement) throws -> PendingVerification {
+        let purposeText = row.string(at: 8)
+        guard let purpose = VerificationPurpose(rawValue: purposeText) else {
+            throw StorageError.malformedValue(table: "countersign_phone_verifications", column: "purpose", value: purposeText)
         }
+        return PendingVerification(
+            userId: row.string(at: 0),
+            phoneNumber: row.string(at: 1),
+            codeHash: row.isNull(at: 2) ? nil : row.bytes(at: 2),
+            expiresAt: Date(timeIntervalSince1970: row.double(at: 3)),
+            attempts: row.int(at: 4),
+            sends: row.int(at: 5),
+            lastSentAt: Date(timeIntervalSince1970: row.double(at: 6)),
+            createdAt: Date(timeIntervalSince1970: row.double(at: 7)),
+            purpose: purpose
+        )
     }
 
     public func save(_ pending: PendingVerification) throws {
