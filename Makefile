@@ -41,6 +41,8 @@ bench:
 	@scripts/install-deps.sh --bench
 	$(SWIFT_BUILD) -c release
 	python3 scripts/bench/bench.py $(BIN_RELEASE)
+	@echo "== the same pages and phone loop with storage.provider = postgres (a private server on loopback)"
+	@scripts/test-postgres.sh env BENCH_STORAGE=postgres BENCH_ENDPOINTS=$${BENCH_POSTGRES_ENDPOINTS:-2,5} python3 scripts/bench/bench.py $(BIN_RELEASE)
 	python3 Tests/Integration/callgrind_hot_path.py $(BIN_RELEASE)
 
 deps:

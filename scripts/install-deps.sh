@@ -10,7 +10,7 @@ packages=(
 )
 case "${1:-}" in
   --test) packages+=(chromium chromium-driver sqlite3 curl spawn-fcgi postgresql apache2 libapache2-mod-fcgid wrk systemd) ;;
-  --bench) packages+=(wrk curl valgrind) ;;
+  --bench) packages+=(wrk curl valgrind postgresql) ;;
 esac
 
 missing=()
@@ -40,7 +40,7 @@ if ((${#missing[@]})); then
   [[ -z "$policy" ]] || $sudo rm -f "$policy"
 fi
 
-if [[ "${1:-}" == "--test" ]]; then
+if [[ "${1:-}" == "--test" || "${1:-}" == "--bench" ]]; then
   python3 -c 'import pytest, requests, psycopg' 2>/dev/null || python3 -m pip install -q pytest requests 'psycopg[binary]'
 fi
 # nginx from Debian starts itself as a service on install; ours run on their own ports.
