@@ -62,15 +62,17 @@ public struct SignedCookieCodec {
 
     /// `open`, also telling when the value expires (so a holder can renew it in time).
     func openWithExpiry(_ value: String, purpose: String) -> (payload: [UInt8], expiresAt: Date)? {
-        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        // Split on bytes: a Character walk over the cookie was a third of an /Auth request.
+        let parts = Array(value.utf8).split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
         guard parts.count == 4,
-              let expirySeconds = Self.canonicalSeconds(parts[1]),
-              let payload = Base64URL.decode(String(parts[2])),
-              let mac = Base64URL.decode(String(parts[3])), mac.count == 32 else {
+              let expirySeconds = Self.canonicalSeconds(Substring(parts[1])),
+              let payload = Base64URL.decode(parts[2]),
+              let mac = Base64URL.decode(parts[3]), mac.count == 32 else {
             return nil
         }
-        let keyID = String(parts[0])
-        let data = Self.signedData(keyID: keyID, purpose: purpose, expiry: String(parts[1]), payload: payload)
+        let keyID = parts[0]
+        let data = Self.signedData(keyID: keyID, purpose: purpose, expiry: parts[1], payload: payload)
         var verified = false
         for key in keys where key.id == keyID {
             verified = ConstantTime.equals(HMAC.sha256(data, key: key.macKey), mac) || verified
