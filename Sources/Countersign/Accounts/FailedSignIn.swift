@@ -12,7 +12,21 @@ enum FailedSignIn {
             try PasswordFailureLimit(services: services).record(clientAddress: clientAddress, now: now)
         }
         guard let user else { return }
-        try PasswordSignIn.countFailure(of: user, services: services, now: now, clientAddress: clientAddress)
+        try countLockout(of: user, services: services, now: now, clientAddress: clientAddress)
+    }
+
+    /// The account's part alone (sign-in, whose per-client count its page keeps): one failure
+    /// toward the lockout, with the event when it locks.
+    static func countLockout(of user: UserRecord, services: Services, now: Date, clientAddress: String?) throws {
+        guard user.lockoutEnabled else { return }
+        let locked = try services.storage.users.recordFailedSignIn(
+            userId: user.id, maxFailures: services.settings.lockout.maxFailures,
+            lockoutUntil: now.addingTimeInterval(services.settings.lockout.duration)
+        )
+        if locked {
+            try services.storage.events.append(SecurityEvent(time: now, kind: "locked-out", userId: user.id, ipAddress: clientAddress,
+                                                             detail: "\(services.settings.lockout.maxFailures) failed password checks"))
+        }
     }
 
     /// Whether the account is locked out at `now`.

@@ -149,7 +149,14 @@ final class Application: Responder {
     /// The 500 page: fixed text, no template (the failure may be in the templates), nothing
     /// internal.
     static func internalError() -> Response {
-        var response = Response.html("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head><body><h1>Something went wrong</h1><p>The page could not be shown. Please try again in a moment.</p></body></html>", status: 500)
+        fixedPage(status: 500, title: "Error", heading: "Something went wrong",
+                  text: "The page could not be shown. Please try again in a moment.")
+    }
+
+    /// A page of fixed text with the security headers, for answers that must not depend on the
+    /// templates or the storage (500, the 503 of a storage outage).
+    static func fixedPage(status: Int, title: String, heading: String, text: String) -> Response {
+        var response = Response.html("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(title)</title></head><body><h1>\(heading)</h1><p>\(text)</p></body></html>", status: status)
         SecurityHeaders.apply(to: &response)
         return response
     }

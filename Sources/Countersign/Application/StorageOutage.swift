@@ -14,10 +14,10 @@ enum StorageOutage {
     }
 
     static func response() -> Response {
-        var response = Response.html("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Service unavailable</title></head><body><h1>Service unavailable</h1><p>This service is unavailable for a moment. Please try again shortly.</p></body></html>", status: 503)
+        var response = Application.fixedPage(status: 503, title: "Service unavailable", heading: "Service unavailable",
+                                             text: "This service is unavailable for a moment. Please try again shortly.")
         response.headers.append((name: "Retry-After", value: "5"))
         response.headers.append((name: "Cache-Control", value: "no-store"))
-        SecurityHeaders.apply(to: &response)
         return response
     }
 }

@@ -19,7 +19,8 @@ public import Timekeeping
 ///   is deleted (burned); the next send starts a new count. So each send buys at most
 ///   `max_attempts` guesses: at most `max_attempts × max_sends_per_hour` per number (and per
 ///   user) per hour.
-/// - Verifying runs in one `BEGIN IMMEDIATE` transaction: load, expiry, constant-time compare,
+/// - Verifying runs in one storage transaction (`StorageBackend.transaction`, which holds the
+///   user's pending code until it ends): load, expiry, constant-time compare,
 ///   then either count the wrong attempt (and burn at the limit) or delete the pending row and
 ///   confirm the number with a new security stamp, together. Of parallel requests with the right
 ///   code, across processes, exactly one succeeds. A remote provider (`twilio-verify`) is asked

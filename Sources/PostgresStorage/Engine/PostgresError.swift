@@ -23,20 +23,7 @@ public struct PostgresError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         var text = "PostgreSQL error \(sqlState): \(message)"
         if let constraint { text += " (constraint \(constraint))" }
-        if let sql { text += " [SQL: \(sql.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "))]" }
+        if let sql { text += " [SQL: \(sql.split(separator: "\n").map { $0.drop { $0 == " " || $0 == "\t" } }.joined(separator: " "))]" }
         return text
     }
-}
-
-private extension Substring {
-    func trimmingCharacters(in set: Set<Character>) -> Substring {
-        var result = self
-        while let first = result.first, set.contains(first) { result = result.dropFirst() }
-        while let last = result.last, set.contains(last) { result = result.dropLast() }
-        return result
-    }
-}
-
-private extension Set where Element == Character {
-    static let whitespaces: Set<Character> = [" ", "\t"]
 }
